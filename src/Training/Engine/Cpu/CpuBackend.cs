@@ -1,0 +1,76 @@
+using System.Runtime.Intrinsics;
+using System.Numerics.Tensors;
+using VaePipeline.Model;
+
+namespace VaePipeline.Training.Engine.Cpu;
+
+/// <summary>
+/// The CPU implementation of <see cref="IBackend"/>: GEMMs on the project's packed SIMD kernel spread over
+/// <see cref="Threads"/> cores; element-wise work vectorised with TensorPrimitives on the calling thread
+/// (it is a few percent of the FLOPs). Split across files by kernel family.
+/// </summary>
+public sealed unsafe partial class CpuBackend : IBackend
+{
+    public CpuBackend(int threads = 0)
+    {
+        if (threads < 0) throw new ArgumentException($"thread count must be ≥ 0 (got {threads})");
+        Threads = threads == 0 ? Environment.ProcessorCount : threads;
+    }
+
+    public int Threads { get; }
+
+    public string Description =>
+        $"cpu ({Threads} thread{(Threads == 1 ? "" : "s")}, {(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "scalar")})";
+
+    public Slice Allocate(int length) => new(new CpuMemory(length), 0, length);
+
+    public void Upload(ReadOnlySpan<float> source, Slice destination)
+    {
+        Check(destination, source.Length, nameof(destination));
+        source.CopyTo(Span(destination));
+    }
+
+    public void Download(Slice source, Span<float> destination)
+    {
+        if (destination.Length > source.Length) throw new ArgumentException($"cannot download {destination.Length} floats from a slice of {source.Length}");
+        Span(source)[..destination.Length].CopyTo(destination);
+    }
+
+    public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, Slice a, Slice b, float beta, Slice c)
+    {
+        Check(a, m * k, nameof(a));
+        Check(b, k * n, nameof(b));
+        Check(c, m * n, nameof(c));
+        Sgemm.Multiply(transA, transB, m, n, k, alpha, Ptr(a), transA ? m : k, Ptr(b), transB ? k : n, beta, Ptr(c), n, Threads);
+    }
+
+    public void SumRows(Slice m, int rows, int cols, Slice sums)
+    {
+        Check(m, rows * cols, nameof(m));
+        var total = Span(sums)[..cols];
+        var all = Span(m);
+        total.Clear();
+        for (int r = 0; r < rows; r++)
+            TensorPrimitives.Add(total, all.Slice(r * cols, cols), total);
+    }
+
+    private static float* Ptr(Slice s) => ((CpuMemory)s.Memory).Pointer + s.Offset;
+
+    private static Span<float> Span(Slice s) => ((CpuMemory)s.Memory).Span(s.Offset, s.Length);
+
+    private static void Check(Slice s, int needed, string name)
+    {
+        if (s.Length < needed) throw new ArgumentException($"{name} holds {s.Length} floats but {needed} are needed");
+    }
+
+    /// <summary>Per-call scratch for the row-wise kernels (single-threaded callers only, as the model is).</summary>
+    private float[] _scratch = [];
+
+    private Span<float> Scratch(int length)
+    {
+        if (_scratch.Length < length) _scratch = new float[length];
+        return _scratch.AsSpan(0, length);
+    }
+
+    public void Dispose() { }
+}
