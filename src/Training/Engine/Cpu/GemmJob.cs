@@ -1,0 +1,161 @@
+namespace VaePipeline.Training.Engine.Cpu;
+
+/// <summary>
+/// The arguments of one <see cref="Sgemm.Multiply"/> call and how its output is split into parts, one per thread.
+/// A part is a band of whole tiles of C (a range of columns or of rows) and computes every element of it over the
+/// full depth, so which thread computes an element never changes how its sum is formed.
+/// </summary>
+internal unsafe struct GemmJob
+{
+    /// <summary>
+    /// Longest stretch of k multiplied per packed block (KC): a B micro-panel of 256 × 32 floats is 32 KB, which
+    /// stays in the 48 KB L1 while every A micro-panel of the block streams past it. k is cut into equal blocks
+    /// that depend on k alone, so the order of each element's additions is fixed.
+    /// </summary>
+    private const int MaxDepthBlock = 256;
+
+    public bool TransA;
+    public bool TransB;
+    public int M;
+    public int N;
+    public int K;
+    public float Alpha;
+    public float Beta;
+    public float* A;
+    public float* B;
+    public float* C;
+    public int Lda;
+    public int Ldb;
+    public int Ldc;
+
+    /// <summary>Number of parts the output is split into.</summary>
+    public int Parts;
+
+    /// <summary>Whether parts are bands of columns (each packs all of A) or of rows (each packs all of B).</summary>
+    public bool SplitColumns;
+
+    /// <summary>Chooses <see cref="Parts"/> and <see cref="SplitColumns"/> for at most <paramref name="threads"/> threads.</summary>
+    public void Partition(int threads, int tileColumns)
+    {
+        int columnTiles = DivideRoundingUp(N, tileColumns);
+        int rowTiles = DivideRoundingUp(M, MicroKernel.Rows);
+        SplitColumns = columnTiles >= threads || columnTiles >= rowTiles;
+        Parts = Math.Min(threads, SplitColumns ? columnTiles : rowTiles);
+    }
+
+    /// <summary>The part-th band of whole tiles out of <paramref name="extent"/>, as a half-open range.</summary>
+    private readonly (int Start, int End) Band(int extent, int tile, int part)
+    {
+        int tiles = DivideRoundingUp(extent, tile);
+        int first = (int)((long)tiles * part / Parts);
+        int last = (int)((long)tiles * (part + 1) / Parts);
+        return (Math.Min(first * tile, extent), Math.Min(last * tile, extent));
+    }
+
+    /// <summary>Entry point for <see cref="WorkerTeam"/>: computes part <paramref name="part"/> of the job at <paramref name="job"/>.</summary>
+    public static void RunPart<TLanes, TVector>(void* job, int part)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged =>
+        ((GemmJob*)job)->Run<TLanes, TVector>(part);
+
+    private readonly void Run<TLanes, TVector>(int part)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
+    {
+        int nr = MicroKernel.Columns<TLanes, TVector>();
+        const int mr = MicroKernel.Rows;
+        (int i0, int i1) = SplitColumns ? (0, M) : Band(M, mr, part);
+        (int j0, int j1) = SplitColumns ? Band(N, nr, part) : (0, N);
+        if (i0 >= i1 || j0 >= j1)
+            return;
+
+        GemmScratch scratch = GemmScratch.ForCurrentThread;
+        int depthBlock = DivideRoundingUp(K, DivideRoundingUp(K, MaxDepthBlock));
+        int columnBlock = Math.Max(nr, GemmScratch.PackedBCapacity / depthBlock / nr * nr);
+        int rowBlock = Math.Max(mr, GemmScratch.PackedACapacity / depthBlock / mr * mr);
+
+        // The Goto/BLIS loop nest: a block of op(B) packed once per (columns, depth) block, a block of op(A) per
+        // rows block, then every tile of the two blocks, B micro-panel outermost so it stays in L1.
+        for (int jc = j0; jc < j1; jc += columnBlock)
+        {
+            int nc = Math.Min(columnBlock, j1 - jc);
+            for (int pc = 0; pc < K; pc += depthBlock)
+            {
+                int kc = Math.Min(depthBlock, K - pc);
+                float beta = pc == 0 ? Beta : 1f;
+                PackB<TLanes, TVector>(pc, kc, jc, nc, scratch.PackedB);
+                for (int ic = i0; ic < i1; ic += rowBlock)
+                {
+                    int mc = Math.Min(rowBlock, i1 - ic);
+                    PackA(ic, mc, pc, kc, scratch.PackedA);
+                    MultiplyBlock<TLanes, TVector>(ic, mc, jc, nc, kc, beta, scratch);
+                }
+            }
+        }
+    }
+
+    /// <summary>Every tile of the packed blocks: C[ic.., jc..] = Alpha · Ablock · Bblock + beta · C.</summary>
+    private readonly void MultiplyBlock<TLanes, TVector>(int ic, int mc, int jc, int nc, int kc, float beta, GemmScratch scratch)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
+    {
+        int nr = MicroKernel.Columns<TLanes, TVector>();
+        const int mr = MicroKernel.Rows;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int columns = Math.Min(nr, nc - jr);
+            float* b = scratch.PackedB + jr * kc;
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                int rows = Math.Min(mr, mc - ir);
+                float* a = scratch.PackedA + ir * kc;
+                float* c = C + (nint)(ic + ir) * Ldc + jc + jr;
+                if (rows == mr && columns == nr)
+                {
+                    MicroKernel.Tile<TLanes, TVector>(kc, a, b, c, Ldc, Alpha, beta);
+                }
+                else
+                {
+                    MicroKernel.Tile<TLanes, TVector>(kc, a, b, scratch.Edge, nr, 1f, 0f);
+                    MergeEdge(scratch.Edge, nr, rows, columns, c, beta);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds the in-range corner of an overhanging tile into C with the same fused operations the kernel's own
+    /// store uses, so an element gets the same bits whether or not its tile overhangs.
+    /// </summary>
+    private readonly void MergeEdge(float* tile, int tileStride, int rows, int columns, float* c, float beta)
+    {
+        for (int r = 0; r < rows; r++, tile += tileStride, c += Ldc)
+        {
+            for (int j = 0; j < columns; j++)
+                c[j] = beta == 0f ? Alpha * tile[j] : MathF.FusedMultiplyAdd(Alpha, tile[j], beta * c[j]);
+        }
+    }
+
+    /// <summary>Packs op(A)[ic..ic+mc, pc..pc+kc] as micro-panels of <see cref="MicroKernel.Rows"/> rows.</summary>
+    private readonly void PackA(int ic, int mc, int pc, int kc, float* dst)
+    {
+        int rowStride = TransA ? 1 : Lda, depthStride = TransA ? Lda : 1;
+        for (int ir = 0; ir < mc; ir += MicroKernel.Rows)
+        {
+            float* src = A + (nint)(ic + ir) * rowStride + (nint)pc * depthStride;
+            Packing.Panel(src, rowStride, depthStride, Math.Min(MicroKernel.Rows, mc - ir), MicroKernel.Rows, kc, dst + ir * kc);
+        }
+    }
+
+    /// <summary>Packs op(B)[pc..pc+kc, jc..jc+nc] as micro-panels of the kernel's width.</summary>
+    private readonly void PackB<TLanes, TVector>(int pc, int kc, int jc, int nc, float* dst)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
+    {
+        int nr = MicroKernel.Columns<TLanes, TVector>();
+        int columnStride = TransB ? Ldb : 1, depthStride = TransB ? 1 : Ldb;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            float* src = B + (nint)(jc + jr) * columnStride + (nint)pc * depthStride;
+            Packing.Panel(src, columnStride, depthStride, Math.Min(nr, nc - jr), nr, kc, dst + jr * kc);
+        }
+    }
+
+    private static int DivideRoundingUp(int value, int divisor) => (value + divisor - 1) / divisor;
+}

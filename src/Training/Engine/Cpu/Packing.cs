@@ -1,0 +1,64 @@
+using System.Runtime.CompilerServices;
+
+namespace VaePipeline.Training.Engine.Cpu;
+
+/// <summary>
+/// Copies slabs of op(A) and op(B) into the order the micro-kernel reads them: for each step of the depth (k),
+/// the <c>width</c> values it multiplies, contiguous, with lanes past the matrix edge zeroed so that edge tiles
+/// run the same kernel and the padding contributes exact zeros.
+/// </summary>
+internal static unsafe class Packing
+{
+    /// <summary>Depth steps transposed per strip; see <see cref="Panel"/>.</summary>
+    private const int TransposeStrip = 16;
+
+    /// <summary>
+    /// dst[p · width + l] = src[l · laneStride + p · depthStride] for l &lt; lanes, 0 for lanes ≤ l &lt; width,
+    /// p &lt; depth. One of the strides is 1 (the matrices are row-major), which picks the copy loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Panel(float* src, int laneStride, int depthStride, int lanes, int width, int depth, float* dst)
+    {
+        if (laneStride == 1)
+        {
+            // Each step's lanes are adjacent in the source: one block copy per step (width is a JIT-time
+            // constant at every call site, so a full-width copy compiles to a few vector moves).
+            if (lanes == width)
+            {
+                for (int p = 0; p < depth; p++)
+                    Unsafe.CopyBlockUnaligned(dst + p * width, src + (nint)p * depthStride, (uint)(width * sizeof(float)));
+                return;
+            }
+
+            for (int p = 0; p < depth; p++)
+            {
+                float* from = src + (nint)p * depthStride;
+                float* to = dst + p * width;
+                for (int l = 0; l < lanes; l++)
+                    to[l] = from[l];
+                for (int l = lanes; l < width; l++)
+                    to[l] = 0f;
+            }
+            return;
+        }
+
+        // Each lane is a source row running along the depth: a transpose. Strips of a few steps keep the
+        // cache lines of all `width` source rows and of the destination strip in L1 while they are used.
+        for (int p0 = 0; p0 < depth; p0 += TransposeStrip)
+        {
+            int p1 = Math.Min(p0 + TransposeStrip, depth);
+            for (int l = 0; l < lanes; l++)
+            {
+                float* from = src + (nint)l * laneStride;
+                for (int p = p0; p < p1; p++)
+                    dst[p * width + l] = from[p];
+            }
+
+            for (int l = lanes; l < width; l++)
+            {
+                for (int p = p0; p < p1; p++)
+                    dst[p * width + l] = 0f;
+            }
+        }
+    }
+}

@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+// The tests pin the GEMM to each of its SIMD paths to check that they agree bit for bit.
+[assembly: InternalsVisibleTo("VaePipeline.Tests")]

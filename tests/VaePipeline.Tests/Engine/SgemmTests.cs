@@ -1,0 +1,282 @@
+using VaePipeline.Training.Engine.Cpu;
+using Xunit;
+
+namespace VaePipeline.Tests.Engine;
+
+public sealed unsafe class SgemmTests
+{
+    /// <summary>Written around the m×n window of C (padding columns), checked to survive every call.</summary>
+    private const float Sentinel = -12345.5f;
+
+    public static TheoryData<int, int, int, bool, bool> OddShapesAllTransposes()
+    {
+        var data = new TheoryData<int, int, int, bool, bool>();
+        foreach ((int m, int n, int k) in new[] { (1, 1, 1), (7, 13, 5), (3, 1, 17), (100, 784, 500), (13, 33, 300) })
+        {
+            foreach (bool transA in new[] { false, true })
+            {
+                foreach (bool transB in new[] { false, true })
+                    data.Add(m, n, k, transA, transB);
+            }
+        }
+        return data;
+    }
+
+    /// <summary>Every GEMM of a K&amp;W VAE training step at batch 100 (weights stored [out, in]).</summary>
+    public static TheoryData<int, int, int, bool, bool> ModelShapes() => new()
+    {
+        { 100, 500, 784, false, true },
+        { 100, 784, 500, false, true },
+        { 500, 784, 100, true, false },
+        { 784, 500, 100, true, false },
+        { 100, 500, 784, false, false },
+        { 100, 500, 2, false, true },
+        { 100, 4, 500, false, true },
+        { 4, 500, 100, true, false },
+        { 500, 2, 100, true, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(OddShapesAllTransposes))]
+    public void MatchesReference(int m, int n, int k, bool transA, bool transB)
+    {
+        var gemm = new GemmCase(m, n, k, transA, transB, seed: m * 31 + n * 7 + k);
+        gemm.Run(1f, 0f, threads: 2);
+        gemm.AssertMatchesReference();
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelShapes))]
+    public void ModelShapesMatchReferenceWithBetaZeroAndOne(int m, int n, int k, bool transA, bool transB)
+    {
+        var gemm = new GemmCase(m, n, k, transA, transB, seed: 11);
+        gemm.Run(1f, 0f, threads: 2);
+        gemm.AssertMatchesReference();
+
+        gemm.ResetC();
+        gemm.Run(1f, 1f, threads: 2);
+        gemm.AssertMatchesReference();
+    }
+
+    [Theory]
+    [InlineData(1f, 0f)]
+    [InlineData(1f, 1f)]
+    [InlineData(-0.5f, 0f)]
+    [InlineData(2.5f, 1f)]
+    [InlineData(0.75f, -1.25f)]
+    [InlineData(1f, 0.5f)]
+    public void AlphaAndBetaScaleTheTerms(float alpha, float beta)
+    {
+        // k = 600 spans several depth blocks, so beta must be applied once, not once per block.
+        foreach (bool transA in new[] { false, true })
+        {
+            foreach (bool transB in new[] { false, true })
+            {
+                var gemm = new GemmCase(19, 70, 600, transA, transB, seed: 3);
+                gemm.Run(alpha, beta, threads: 2);
+                gemm.AssertMatchesReference();
+            }
+        }
+    }
+
+    [Fact]
+    public void BetaZeroIgnoresNaNInC()
+    {
+        var gemm = new GemmCase(37, 45, 29, transA: false, transB: true, seed: 5);
+        gemm.FillC(float.NaN);
+        gemm.Run(1.5f, 0f, threads: 2);
+        gemm.AssertMatchesReference();
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void PaddedLeadingDimensionsAreRespected(bool transA, bool transB)
+    {
+        var gemm = new GemmCase(23, 41, 19, transA, transB, seed: 9, padA: 3, padB: 5, padC: 7);
+        gemm.Run(0.5f, 2f, threads: 2);
+        gemm.AssertMatchesReference();
+    }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(1f)]
+    [InlineData(0.5f)]
+    public void EmptyDepthOnlyScalesC(float beta)
+    {
+        var gemm = new GemmCase(5, 9, 0, transA: false, transB: false, seed: 2, padC: 2);
+        if (beta == 0f)
+            gemm.FillC(float.NaN);
+        gemm.Run(1f, beta, threads: 2);
+        gemm.AssertMatchesReference();
+    }
+
+    [Fact]
+    public void EmptyOutputTouchesNothing()
+    {
+        var gemm = new GemmCase(0, 4, 3, transA: false, transB: false, seed: 2, padC: 1);
+        gemm.Run(1f, 0f, threads: 2);
+        gemm.AssertMatchesReference();
+        gemm = new GemmCase(4, 0, 3, transA: false, transB: false, seed: 2, padC: 1);
+        gemm.Run(1f, 0f, threads: 2);
+        gemm.AssertMatchesReference();
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelShapes))]
+    public void ThreadCountDoesNotChangeABit(int m, int n, int k, bool transA, bool transB)
+    {
+        var gemm = new GemmCase(m, n, k, transA, transB, seed: 21);
+        gemm.Run(0.9f, 0.3f, threads: 1);
+        float[] single = gemm.Window();
+        foreach (int threads in new[] { 2, 3 })
+        {
+            gemm.ResetC();
+            gemm.Run(0.9f, 0.3f, threads);
+            Assert.Equal(single, gemm.Window());
+        }
+    }
+
+    [Theory]
+    [InlineData(100, 500, 784, false, true)]
+    [InlineData(37, 45, 29, true, false)]
+    [InlineData(7, 13, 600, false, false)]
+    public void EverySimdPathGivesTheSameBits(int m, int n, int k, bool transA, bool transB)
+    {
+        var gemm = new GemmCase(m, n, k, transA, transB, seed: 8);
+        gemm.Run(SimdPath.Scalar, 1.1f, 0.6f, threads: 1);
+        float[] scalar = gemm.Window();
+        foreach (SimdPath path in new[] { SimdPath.Vector256, SimdPath.Vector512 })
+        {
+            if (path > Sgemm.BestPath)
+                continue;
+            gemm.ResetC();
+            gemm.Run(path, 1.1f, 0.6f, threads: 2);
+            Assert.Equal(scalar, gemm.Window());
+        }
+    }
+
+    [Fact]
+    public void RejectsInconsistentArguments()
+    {
+        float[] buffer = new float[64];
+        fixed (float* p = buffer)
+        {
+            float* q = p;
+            Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.Multiply(false, false, -1, 2, 2, 1f, q, 2, q, 2, 0f, q, 2, 1));
+            Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.Multiply(false, false, 2, 2, 3, 1f, q, 2, q, 2, 0f, q, 2, 1));
+            Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.Multiply(true, false, 4, 2, 3, 1f, q, 3, q, 2, 0f, q, 2, 1));
+            Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.Multiply(false, true, 2, 4, 3, 1f, q, 3, q, 2, 0f, q, 4, 1));
+            Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.Multiply(false, false, 2, 4, 3, 1f, q, 3, q, 4, 0f, q, 3, 1));
+            Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.Multiply(false, false, 2, 2, 2, 1f, q, 2, q, 2, 0f, q, 2, 0));
+        }
+    }
+
+    /// <summary>
+    /// One product's operands, stored with optional padding past each row, and a double-precision reference.
+    /// </summary>
+    private sealed class GemmCase
+    {
+        private readonly int _m, _n, _k, _lda, _ldb, _ldc;
+        private readonly bool _transA, _transB;
+        private readonly float[] _a, _b, _c, _cBefore;
+        private float _alpha, _beta;
+
+        public GemmCase(int m, int n, int k, bool transA, bool transB, int seed, int padA = 0, int padB = 0, int padC = 0)
+        {
+            (_m, _n, _k, _transA, _transB) = (m, n, k, transA, transB);
+            _lda = (transA ? m : k) + padA;
+            _ldb = (transB ? k : n) + padB;
+            _ldc = n + padC;
+            var random = new Random(seed);
+            _a = RandomMatrix(transA ? k : m, _lda, random);
+            _b = RandomMatrix(transB ? n : k, _ldb, random);
+            _cBefore = RandomMatrix(m, _ldc, random);
+            for (int i = 0; i < m; i++)
+                Array.Fill(_cBefore, Sentinel, i * _ldc + n, padC);
+            _c = (float[])_cBefore.Clone();
+        }
+
+        private float OpA(int i, int p) => _transA ? _a[p * _lda + i] : _a[i * _lda + p];
+
+        private float OpB(int p, int j) => _transB ? _b[j * _ldb + p] : _b[p * _ldb + j];
+
+        public void FillC(float value)
+        {
+            for (int i = 0; i < _m; i++)
+                Array.Fill(_cBefore, value, i * _ldc, _n);
+            ResetC();
+        }
+
+        public void ResetC() => Array.Copy(_cBefore, _c, _c.Length);
+
+        public void Run(float alpha, float beta, int threads) => Run(Sgemm.BestPath, alpha, beta, threads);
+
+        public void Run(SimdPath path, float alpha, float beta, int threads)
+        {
+            fixed (float* a = _a, b = _b, c = _c)
+            {
+                Sgemm.Multiply(path, _transA, _transB, _m, _n, _k, alpha, a, _lda, b, _ldb, beta, c, _ldc, threads);
+            }
+            (_alpha, _beta) = (alpha, beta);
+        }
+
+        /// <summary>The m×n result, row by row, without the padding.</summary>
+        public float[] Window()
+        {
+            var window = new float[_m * _n];
+            for (int i = 0; i < _m; i++)
+                Array.Copy(_c, i * _ldc, window, i * _n, _n);
+            return window;
+        }
+
+        /// <summary>Checks the last <see cref="Run(float,float,int)"/> against a double-precision product.</summary>
+        public void AssertMatchesReference()
+        {
+            var sum = new double[_n];
+            var magnitude = new double[_n];
+            for (int i = 0; i < _m; i++)
+            {
+                Array.Clear(sum);
+                Array.Clear(magnitude);
+                for (int p = 0; p < _k; p++)
+                {
+                    double aip = OpA(i, p);
+                    for (int j = 0; j < _n; j++)
+                    {
+                        double product = aip * OpB(p, j);
+                        sum[j] += product;
+                        magnitude[j] += Math.Abs(product);
+                    }
+                }
+
+                for (int j = 0; j < _n; j++)
+                {
+                    double c = _beta == 0f ? 0 : _beta * (double)_cBefore[i * _ldc + j];
+                    double expected = _alpha * sum[j] + c;
+                    // Worst-case float32 rounding of a k-term fused sum plus the alpha and beta steps.
+                    double bound = (_k + 3) * Math.ScaleB(1, -23) * (Math.Abs(_alpha) * magnitude[j] + Math.Abs(c)) + 1e-30;
+                    float actual = _c[i * _ldc + j];
+                    if (!(Math.Abs(actual - expected) <= bound))
+                        Assert.Fail($"C[{i},{j}] = {actual}, expected {expected} ± {bound}");
+                }
+
+                for (int j = _n; j < _ldc; j++)
+                    Assert.Equal(Sentinel, _c[i * _ldc + j]);
+            }
+        }
+
+        private static float[] RandomMatrix(int rows, int stride, Random random)
+        {
+            var matrix = new float[Math.Max(rows * stride, 1)];
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < stride; j++)
+                    matrix[i * stride + j] = (float)(random.NextDouble() * 2 - 1);
+            }
+            return matrix;
+        }
+    }
+}
