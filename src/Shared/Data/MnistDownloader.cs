@@ -1,13 +1,14 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using VaePipeline.IO;
 using static System.FormattableString;
 
 namespace VaePipeline.Data;
 
 /// <summary>
-/// Downloads MNIST files from a list of mirrors, trying them in order. A file is written under a temporary name,
-/// verified by the SHA-256 of its decompressed content, and only then renamed to its final name, so an interrupted
-/// or corrupt download never looks like a good file.
+/// Downloads MNIST files from a list of mirrors, trying them in order. A download is verified by the SHA-256 of its
+/// decompressed content before it is written, and written atomically, so an interrupted or corrupt download never
+/// appears under the final name.
 /// </summary>
 public sealed class MnistDownloader
 {
@@ -23,6 +24,9 @@ public sealed class MnistDownloader
     /// so that a slow but steady connection still finishes the 10 MB file.
     /// </summary>
     private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Downloads are held in memory until verified; the largest MNIST file is under 10 MB, so more than this is not MNIST.</summary>
+    private const int MaxDownloadBytes = 32 << 20;
 
     // HttpClient is meant to be shared for the life of the process; its own timeout is replaced by StallTimeout.
     private static readonly HttpClient Http = new() { Timeout = Timeout.InfiniteTimeSpan };
@@ -62,16 +66,13 @@ public sealed class MnistDownloader
     /// <summary>One attempt from one mirror; returns null on success, else a short reason.</summary>
     private async Task<string?> TryDownloadAsync(Uri url, MnistFile file, string directory, CancellationToken cancellationToken)
     {
-        // A unique temporary name, so that two processes filling the same cache do not write into one file.
-        string temporary = Path.Combine(directory, $"{file.GzName}.{Path.GetRandomFileName()}.part");
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stall.CancelAfter(StallTimeout);
         try
         {
-            await FetchAsync(url, file.GzName, temporary, stall, cancellationToken);
-            if (DecompressedSha256(temporary) != file.Sha256)
+            // Verified in memory, so nothing is written under the final name before it is known to be right.
+            byte[] content = await FetchAsync(url, file.GzName, cancellationToken);
+            if (DecompressedSha256(content) != file.Sha256)
                 return "wrong content (the SHA-256 of the decompressed file does not match)";
-            File.Move(temporary, Path.Combine(directory, file.GzName), overwrite: true);
+            AtomicFile.Write(Path.Combine(directory, file.GzName), stream => stream.Write(content));
             return null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -86,40 +87,36 @@ public sealed class MnistDownloader
         {
             return e.Message;
         }
-        finally
-        {
-            File.Delete(temporary); // Nothing to do after a successful rename.
-        }
     }
 
-    private async Task FetchAsync(Uri url, string name, string temporary, CancellationTokenSource stall, CancellationToken cancellationToken)
+    private async Task<byte[]> FetchAsync(Uri url, string name, CancellationToken cancellationToken)
     {
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stall.CancelAfter(StallTimeout);
         using var response = await Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, stall.Token);
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException(Invariant($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}"));
 
         long? total = response.Content.Headers.ContentLength;
         await using var body = await response.Content.ReadAsStreamAsync(stall.Token);
-        await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16, useAsync: true);
+        using var content = new MemoryStream();
         var buffer = new byte[1 << 16];
-        long received = 0;
-        progress?.Report(new MnistDownloadProgress(name, received, total));
+        progress?.Report(new MnistDownloadProgress(name, 0, total));
         int read;
         while ((read = await body.ReadAsync(buffer, stall.Token)) > 0)
         {
             stall.CancelAfter(StallTimeout);
-            await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            received += read;
-            progress?.Report(new MnistDownloadProgress(name, received, total));
+            content.Write(buffer, 0, read);
+            if (content.Length > MaxDownloadBytes)
+                throw new IOException(Invariant($"more than {MaxDownloadBytes >> 20} MB, larger than any MNIST file"));
+            progress?.Report(new MnistDownloadProgress(name, content.Length, total));
         }
-        // On disk before the rename: otherwise a crash soon after could leave an empty file under the final name.
-        output.Flush(flushToDisk: true);
+        return content.ToArray();
     }
 
-    private static string DecompressedSha256(string gzipPath)
+    private static string DecompressedSha256(byte[] gzip)
     {
-        using var file = File.OpenRead(gzipPath);
-        using var content = new GZipStream(file, CompressionMode.Decompress);
+        using var content = new GZipStream(new MemoryStream(gzip), CompressionMode.Decompress);
         return Convert.ToHexStringLower(SHA256.HashData(content));
     }
 }

@@ -1,5 +1,5 @@
 using VaePipeline.Data;
-using Xunit;
+using VaePipeline.Tests.IO;
 
 namespace VaePipeline.Tests.Data;
 

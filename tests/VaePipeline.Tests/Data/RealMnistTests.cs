@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using VaePipeline.Data;
-using Xunit;
+using VaePipeline.Tests.IO;
 
 namespace VaePipeline.Tests.Data;
 
