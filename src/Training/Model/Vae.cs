@@ -22,13 +22,17 @@ public sealed class Vae
     private readonly Slice _gradA, _gradB; // [B, widest layer]: the backward pass ping-pongs between them
     private readonly Slice _dz;            // [B, D]
 
-    public Vae(VaeConfig config, IBackend backend, int capacity)
+    /// <param name="parameters">An existing parameter buffer to use (an evaluation model sized for larger batches shares
+    /// the trainer's weights this way); a new zeroed one when null.</param>
+    public Vae(VaeConfig config, IBackend backend, int capacity, Slice? parameters = null)
     {
         Config = config.Validate();
         _backend = backend;
         Capacity = capacity;
         Layout = new ParameterLayout(config);
-        Parameters = backend.Allocate(Layout.Count);
+        Parameters = parameters ?? backend.Allocate(Layout.Count);
+        if (Parameters.Length != Layout.Count)
+            throw new ArgumentException($"parameter buffer holds {Parameters.Length} floats; this model has {Layout.Count}");
         Gradients = backend.Allocate(Layout.Count);
         Input = backend.Allocate(capacity * config.Input);
         Noise = backend.Allocate(capacity * config.Latent);
@@ -86,7 +90,7 @@ public sealed class Vae
     }
 
     /// <summary>log p(x|z) per row; with the gradient, d loss/d logits for loss = −mean(ELBO) goes to the first gradient buffer.</summary>
-    private void Score(int rows, bool withGradient) =>
+    public void Score(int rows, bool withGradient) =>
         _backend.LogLikelihood(Config.Likelihood, Logits, Input, rows, Config.Input, LogLikelihoodPerRow,
             withGradient, 1f / rows, _gradA);
 

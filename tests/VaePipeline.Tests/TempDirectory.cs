@@ -1,11 +1,11 @@
-namespace VaePipeline.Tests.IO;
+namespace VaePipeline.Tests;
 
 /// <summary>A fresh directory per test, removed afterwards, so tests can inspect exactly what was left behind.</summary>
 internal sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
-        Path = Directory.CreateTempSubdirectory("vaepipeline-io-").FullName;
+        Path = Directory.CreateTempSubdirectory("vaepipeline-test-").FullName;
     }
 
     public string Path { get; }

@@ -1,0 +1,151 @@
+using System.CommandLine;
+using VaePipeline.Cli.Output;
+using VaePipeline.Model;
+using VaePipeline.Training.Checkpoints;
+using VaePipeline.Training.Engine;
+using VaePipeline.Training.Engine.Cpu;
+using VaePipeline.Training.Loop;
+
+namespace VaePipeline.Cli.Commands;
+
+/// <summary><c>vae train</c>: options → model config and training options, a run folder, the loop with progress.</summary>
+internal static class TrainCommand
+{
+    private static readonly VaeConfig DefaultModel = new();
+    private static readonly TrainingOptions DefaultTraining = new();
+
+    private static readonly Option<string?> Data = DataOptions.Data();
+    private static readonly Option<string> Out = new("--out", "-o")
+    {
+        Description = "Run folder: checkpoint (model.safetensors, optimizer.safetensors, checkpoint.json) and metrics.csv.",
+        HelpName = "DIR",
+        DefaultValueFactory = _ => Path.Combine("runs", "vae"),
+    };
+    private static readonly Option<string?> Resume = new("--resume")
+    {
+        Description = "Continue the run in DIR exactly where its checkpoint stopped (use --epochs or --steps to extend it).",
+        HelpName = "DIR",
+    };
+    private static readonly Option<bool> Force = new("--force") { Description = "Start over in a run folder that already holds a checkpoint, replacing it." };
+
+    private static readonly Option<int> Epochs = new("--epochs", "-e") { Description = "Passes over the training images.", DefaultValueFactory = _ => DefaultTraining.Epochs };
+    private static readonly Option<long?> Steps = new("--steps") { Description = "Total optimizer steps instead of --epochs." };
+    private static readonly Option<int> BatchSize = new("--batch-size", "-b") { Description = "Images per step.", DefaultValueFactory = _ => DefaultTraining.BatchSize };
+    private static readonly Option<float> LearningRate = new("--lr") { Description = "Adam learning rate (betas 0.9/0.999, eps 1e-8).", DefaultValueFactory = _ => DefaultTraining.Adam.LearningRate };
+    private static readonly Option<ulong> Seed = new("--seed") { Description = "Seed for initialisation, shuffling and noise: same seed, machine and thread count give a bit-identical run.", DefaultValueFactory = _ => DefaultTraining.Seed };
+    private static readonly Option<int?> TrainSize = new("--train-size") { Description = "Train on the first N training images only (default: all 60,000).", HelpName = "N" };
+    private static readonly Option<long?> EvalEvery = new("--eval-every") { Description = "Test ELBO, checkpoint and metrics row every N steps (default: every epoch).", HelpName = "N" };
+    private static readonly Option<int> Threads = new("--threads") { Description = "CPU threads for the matrix products (0: all cores).", DefaultValueFactory = _ => 0 };
+
+    private static readonly Option<int[]> Hidden = new("--hidden")
+    {
+        Description = "Hidden layer widths, encoder order; the decoder mirrors them. E.g. 500 or 256,128,64.",
+        HelpName = "N[,N…]",
+        DefaultValueFactory = _ => DefaultModel.Hidden,
+        CustomParser = result =>
+        {
+            var parts = result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray();
+            var widths = new int[parts.Length];
+            for (int i = 0; i < parts.Length; i++)
+                if (!int.TryParse(parts[i], out widths[i]) || widths[i] <= 0)
+                    result.AddError($"--hidden: '{parts[i]}' is not a positive layer width");
+            return widths;
+        },
+    };
+    private static readonly Option<int> Latent = new("--latent", "-z") { Description = "Latent dimensions D.", DefaultValueFactory = _ => DefaultModel.Latent };
+    private static readonly Option<Activation> ActivationOption = EnumOption.Create("--activation", "Hidden-layer nonlinearity.", DefaultModel.Activation);
+    private static readonly Option<Likelihood> LikelihoodOption = EnumOption.Create("--likelihood", "p(x|z): Bernoulli on logits, or unit-variance Gaussian with mean sigmoid(logits).", DefaultModel.Likelihood);
+    private static readonly Option<KlEstimator> Kl = EnumOption.Create("--kl", "KL term: closed form, or single-sample log q(z|x) − log p(z).", DefaultModel.Kl);
+    private static readonly Option<float> Beta = new("--beta") { Description = "Weight on the KL term in the training loss (the reported ELBO always uses 1).", DefaultValueFactory = _ => DefaultModel.Beta };
+    private static readonly Option<Binarization> BinarizationOption = EnumOption.Create("--binarization",
+        "Pixels to inputs: static (intensity > 0.5), dynamic (Bernoulli(intensity) each use), none (intensities with the Bernoulli cross-entropy).",
+        DefaultModel.Binarization);
+
+    public static Command Create()
+    {
+        var command = new Command("train", "Train a VAE on MNIST (defaults: the Kingma & Welling model, 100 epochs on all 60,000 images).")
+        {
+            Data, Out, Resume, Force, Epochs, Steps, BatchSize, LearningRate, Seed, TrainSize, EvalEvery, Threads,
+            Hidden, Latent, ActivationOption, LikelihoodOption, Kl, Beta, BinarizationOption,
+        };
+        command.SetAction((parse, cancellation) => CommandErrors.Run(() => Run(parse)));
+        return command;
+    }
+
+    private static async Task<int> Run(ParseResult parse)
+    {
+        string? resume = parse.GetValue(Resume);
+        string directory = resume ?? parse.GetValue(Out)!;
+        TrainingCheckpoint? checkpoint = null;
+        if (resume is not null)
+        {
+            checkpoint = CheckpointStore.Load(resume);
+        }
+        else if (CheckpointStore.Exists(directory) && !parse.GetValue(Force))
+        {
+            throw new ArgumentException($"{directory} already holds a run; pass --resume {directory} to continue it, " +
+                                        "--force to start over there, or --out for another folder");
+        }
+
+        var model = ModelFrom(parse, checkpoint?.Model ?? DefaultModel).Validate();
+        var training = TrainingFrom(parse, checkpoint?.Options ?? DefaultTraining).Validate();
+        if (checkpoint is not null) CheckResumable(checkpoint, model, training, directory);
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // let the loop write a checkpoint and return
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancel.Token);
+            using IBackend backend = new CpuBackend(parse.GetValue(Threads));
+            Directory.CreateDirectory(directory);
+            MetricsLog.TruncateAfter(directory, checkpoint?.Step ?? 0);
+            var trainer = new Trainer(model, training, train, test, backend, directory, checkpoint);
+            var outcome = TrainingConsole.Run(trainer, directory, cancel.Token);
+            return outcome == TrainingOutcome.Completed ? 0 : 130;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>The model asked for: each option given on the command line, else the base (defaults, or the checkpoint's).</summary>
+    private static VaeConfig ModelFrom(ParseResult parse, VaeConfig b) => b with
+    {
+        Hidden = Given(parse, Hidden) ? parse.GetValue(Hidden)! : b.Hidden,
+        Latent = Given(parse, Latent) ? parse.GetValue(Latent) : b.Latent,
+        Activation = Given(parse, ActivationOption) ? parse.GetValue(ActivationOption) : b.Activation,
+        Likelihood = Given(parse, LikelihoodOption) ? parse.GetValue(LikelihoodOption) : b.Likelihood,
+        Kl = Given(parse, Kl) ? parse.GetValue(Kl) : b.Kl,
+        Beta = Given(parse, Beta) ? parse.GetValue(Beta) : b.Beta,
+        Binarization = Given(parse, BinarizationOption) ? parse.GetValue(BinarizationOption) : b.Binarization,
+    };
+
+    private static TrainingOptions TrainingFrom(ParseResult parse, TrainingOptions b) => b with
+    {
+        // --epochs replaces a step budget and vice versa.
+        Epochs = Given(parse, Epochs) ? parse.GetValue(Epochs) : b.Epochs,
+        Steps = Given(parse, Steps) ? parse.GetValue(Steps) : Given(parse, Epochs) ? null : b.Steps,
+        BatchSize = Given(parse, BatchSize) ? parse.GetValue(BatchSize) : b.BatchSize,
+        Adam = Given(parse, LearningRate) ? b.Adam with { LearningRate = parse.GetValue(LearningRate) } : b.Adam,
+        Seed = Given(parse, Seed) ? parse.GetValue(Seed) : b.Seed,
+        TrainSize = Given(parse, TrainSize) ? parse.GetValue(TrainSize) : b.TrainSize,
+        EvalEvery = Given(parse, EvalEvery) ? parse.GetValue(EvalEvery) : b.EvalEvery,
+    };
+
+    /// <summary>A resumed run may be extended, but not changed: anything else would no longer be the same run.</summary>
+    private static void CheckResumable(TrainingCheckpoint c, VaeConfig model, TrainingOptions training, string directory)
+    {
+        if (!model.SameAs(c.Model))
+            throw new ArgumentException($"the checkpoint in {directory} is of another model: it has {c.Model.ToJson()}, this command asks for {model.ToJson()}");
+        if (training with { Epochs = c.Options.Epochs, Steps = c.Options.Steps, EvalEvery = c.Options.EvalEvery } != c.Options)
+            throw new ArgumentException($"--resume continues a run as it was: batch size, learning rate, seed and train size must stay those of {directory}");
+    }
+
+    private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+}

@@ -1,0 +1,118 @@
+using VaePipeline.Data;
+using VaePipeline.Numerics;
+using VaePipeline.Training.Data;
+using VaePipeline.Training.Engine;
+using VaePipeline.Training.Model;
+
+namespace VaePipeline.Training.Loop;
+
+/// <summary>Per-image averages of an ELBO pass: ELBO = reconstruction (log p(x|z)) − KL.</summary>
+public readonly record struct ElboTotals(double Elbo, double Reconstruction, double Kl);
+
+/// <summary>
+/// Scores a model on a whole split with fixed noise, so the same weights always give the same numbers:
+/// the ELBO (one z per image, β = 1) and the importance-weighted bound of Burda et al.,
+/// log p(x) ≥ E[log (1/k) Σᵢ p(x, zᵢ)/q(zᵢ|x)], which tightens towards log p(x) as k grows.
+/// </summary>
+public sealed class Evaluator
+{
+    private const int P = MnistSplit.PixelsPerImage;
+    private const ulong EvaluationSeed = 0x5EED; // independent of the training seed: runs are compared on the same noise
+    private const int Batch = 1000; // rows per forward pass; fixed, because the noise is drawn per batch
+    private readonly IBackend _backend;
+    private readonly Vae _model;
+    private readonly PixelEncoder _pixels;
+
+    /// <param name="trained">The model whose weights are scored (shared, not copied).</param>
+    public Evaluator(Vae trained, IBackend backend)
+    {
+        _backend = backend;
+        _model = new Vae(trained.Config, backend, Batch, trained.Parameters);
+        // Test images are binarized once, the same way every time (a fixed draw for dynamic binarization).
+        _pixels = new PixelEncoder(trained.Config.Binarization, EvaluationSeed);
+    }
+
+    public ElboTotals Elbo(MnistSplit split)
+    {
+        int capacity = _model.Capacity, d = _model.Config.Latent;
+        var x = new float[capacity * P];
+        var eps = new float[capacity * d];
+        var logLik = new float[capacity];
+        var kl = new float[capacity];
+        double sumLogLik = 0, sumKl = 0;
+        for (int start = 0; start < split.Count; start += capacity)
+        {
+            int rows = Math.Min(capacity, split.Count - start);
+            var indices = Enumerable.Range(start, rows).ToArray();
+            _pixels.Fill(split, indices, draw: 0, x);
+            Rng.For(EvaluationSeed, RngStream.Evaluation, start).FillGaussian(eps.AsSpan(0, rows * d));
+            _backend.Upload(x.AsSpan(0, rows * P), _model.Input.Sub(0, rows * P));
+            _backend.Upload(eps.AsSpan(0, rows * d), _model.Noise.Sub(0, rows * d));
+            _model.Forward(rows, withGradient: false);
+            _backend.Download(_model.LogLikelihoodPerRow, logLik.AsSpan(0, rows));
+            _backend.Download(_model.KlPerRow, kl.AsSpan(0, rows));
+            for (int r = 0; r < rows; r++) { sumLogLik += logLik[r]; sumKl += kl[r]; }
+        }
+        return new ElboTotals((sumLogLik - sumKl) / split.Count, sumLogLik / split.Count, sumKl / split.Count);
+    }
+
+    /// <summary>
+    /// Mean over images of log (1/k) Σᵢ exp(log p(x|zᵢ) + log p(zᵢ) − log q(zᵢ|x)) with zᵢ ~ q(z|x).
+    /// The log-weight is log p(x|z) minus the single-sample KL estimate, which is exactly log q − log p.
+    /// Each image is encoded once; its posterior row is repeated k times for sampling and decoding.
+    /// </summary>
+    public double ImportanceWeighted(MnistSplit split, int k, IProgress<int>? progress = null)
+    {
+        if (k < 1) throw new ArgumentException($"the number of importance samples must be ≥ 1 (got {k})");
+        int d = _model.Config.Latent;
+        int images = Math.Max(1, Batch / k);
+        var sampler = new Vae(_model.Config with { Kl = VaePipeline.Model.KlEstimator.MonteCarlo }, _backend, images * k, _model.Parameters);
+        var x = new float[images * P];
+        var repeated = new float[images * k * P];
+        var h = new float[images * 2 * d];
+        var hRepeated = new float[images * k * 2 * d];
+        var eps = new float[images * k * d];
+        var logLik = new float[images * k];
+        var logQMinusLogP = new float[images * k];
+        double total = 0;
+        for (int start = 0; start < split.Count; start += images)
+        {
+            int n = Math.Min(images, split.Count - start);
+            var indices = Enumerable.Range(start, n).ToArray();
+            _pixels.Fill(split, indices, draw: 0, x);
+            _backend.Upload(x.AsSpan(0, n * P), sampler.Input.Sub(0, n * P));
+            sampler.Encode(n);
+            _backend.Download(sampler.EncoderOutput, h.AsSpan(0, n * 2 * d));
+            for (int i = 0; i < n; i++)
+                for (int s = 0; s < k; s++)
+                {
+                    h.AsSpan(i * 2 * d, 2 * d).CopyTo(hRepeated.AsSpan((i * k + s) * 2 * d));
+                    x.AsSpan(i * P, P).CopyTo(repeated.AsSpan((i * k + s) * P));
+                }
+            int rows = n * k;
+            Rng.For(EvaluationSeed, RngStream.Evaluation, -1 - start).FillGaussian(eps.AsSpan(0, rows * d));
+            _backend.Upload(hRepeated.AsSpan(0, rows * 2 * d), sampler.EncoderOutput.Sub(0, rows * 2 * d));
+            _backend.Upload(repeated.AsSpan(0, rows * P), sampler.Input.Sub(0, rows * P));
+            _backend.Upload(eps.AsSpan(0, rows * d), sampler.Noise.Sub(0, rows * d));
+            sampler.Sample(rows);
+            sampler.Decode(rows);
+            sampler.Score(rows, withGradient: false);
+            _backend.Download(sampler.LogLikelihoodPerRow, logLik.AsSpan(0, rows));
+            _backend.Download(sampler.KlPerRow, logQMinusLogP.AsSpan(0, rows));
+            for (int i = 0; i < n; i++)
+                total += LogMeanExp(logLik.AsSpan(i * k, k), logQMinusLogP.AsSpan(i * k, k));
+            progress?.Report(start + n);
+        }
+        return total / split.Count;
+    }
+
+    /// <summary>log (1/k) Σ exp(a − b), shifted by the maximum so no term overflows.</summary>
+    private static double LogMeanExp(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double max = double.NegativeInfinity;
+        for (int i = 0; i < a.Length; i++) max = Math.Max(max, (double)a[i] - b[i]);
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++) sum += Math.Exp((double)a[i] - b[i] - max);
+        return max + Math.Log(sum / a.Length);
+    }
+}

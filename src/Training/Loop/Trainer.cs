@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using VaePipeline.Data;
+using VaePipeline.Model;
+using VaePipeline.Numerics;
+using VaePipeline.Training.Checkpoints;
+using VaePipeline.Training.Data;
+using VaePipeline.Training.Engine;
+using VaePipeline.Training.Model;
+using VaePipeline.Training.Optim;
+
+namespace VaePipeline.Training.Loop;
+
+public enum TrainingOutcome { Completed, Interrupted }
+
+/// <summary>Training stopped on purpose: a non-finite loss. The last checkpoint on disk is left as it was.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);
+
+/// <summary>
+/// The training loop, in the order pytorch/examples' vae/main.py reads: shuffle, batch, forward, backward, Adam;
+/// test ELBO and a checkpoint every epoch (or every <see cref="TrainingOptions.EvalEvery"/> steps).
+/// All randomness is keyed by (seed, step), so the loop's whole state is the step counter plus the buffers.
+/// </summary>
+public sealed class Trainer
+{
+    private const int P = MnistSplit.PixelsPerImage;
+    private readonly VaeConfig _config;
+    private readonly TrainingOptions _options;
+    private readonly MnistSplit _train, _test;
+    private readonly int _trainCount;
+    private readonly IBackend _backend;
+    private readonly string _directory;
+    private readonly Vae _model;
+    private readonly Adam _adam;
+    private readonly Evaluator _evaluator;
+    private readonly PixelEncoder _pixels;
+    private long _step;
+    private double _trainSeconds;
+
+    /// <param name="resume">A checkpoint to continue from (its config must equal <paramref name="config"/>), or null to start afresh.</param>
+    public Trainer(VaeConfig config, TrainingOptions options, MnistSplit train, MnistSplit test, IBackend backend,
+        string directory, TrainingCheckpoint? resume = null)
+    {
+        _config = config.Validate();
+        _options = options.Validate();
+        _train = train;
+        _test = test;
+        _trainCount = Math.Min(options.TrainSize ?? train.Count, train.Count);
+        _backend = backend;
+        _directory = directory;
+        _model = new Vae(config, backend, options.BatchSize);
+        _adam = new Adam(backend, _model.Layout.Count, options.Adam);
+        _evaluator = new Evaluator(_model, backend);
+        _pixels = new PixelEncoder(config.Binarization, options.Seed);
+        if (resume is null)
+        {
+            backend.Upload(_model.Layout.Initialize(options.Seed), _model.Parameters);
+        }
+        else
+        {
+            backend.Upload(resume.Parameters, _model.Parameters);
+            backend.Upload(resume.FirstMoment, _adam.FirstMoment);
+            backend.Upload(resume.SecondMoment, _adam.SecondMoment);
+            _adam.Step = resume.AdamStep;
+            _step = resume.Step;
+            _trainSeconds = resume.TrainSeconds;
+        }
+    }
+
+    public int StepsPerEpoch => (_trainCount + _options.BatchSize - 1) / _options.BatchSize;
+
+    public long TotalSteps => _options.Steps ?? (long)_options.Epochs * StepsPerEpoch;
+
+    public long Step => _step;
+
+    public Vae Model => _model;
+
+    /// <summary>Trains until the step budget is spent, or until <paramref name="cancellation"/> fires (then it checkpoints first).</summary>
+    public TrainingOutcome Run(ITrainingObserver observer, CancellationToken cancellation = default)
+    {
+        int batch = _options.BatchSize, d = _config.Latent;
+        long evalEvery = _options.EvalEvery ?? StepsPerEpoch;
+        observer.Started(new TrainingPlan(_backend.Description, _step, TotalSteps, StepsPerEpoch, _trainCount, _test.Count, _model.Layout.Count));
+
+        var order = new int[_trainCount];
+        long shuffledEpoch = -1;
+        var x = new float[batch * P];
+        var eps = new float[batch * d];
+        var logLik = new float[batch];
+        var kl = new float[batch];
+        var sums = new RunningSums();
+        var clock = Stopwatch.StartNew();
+
+        while (_step < TotalSteps)
+        {
+            long epoch = _step / StepsPerEpoch;
+            int inEpoch = (int)(_step % StepsPerEpoch);
+            if (epoch != shuffledEpoch)
+            {
+                for (int i = 0; i < order.Length; i++) order[i] = i;
+                Rng.For(_options.Seed, RngStream.Shuffle, epoch).Shuffle(order);
+                shuffledEpoch = epoch;
+            }
+            int rows = Math.Min(batch, _trainCount - inEpoch * batch);
+            long stepStart = Stopwatch.GetTimestamp();
+
+            _pixels.Fill(_train, order.AsSpan(inEpoch * batch, rows), draw: _step, x);
+            Rng.For(_options.Seed, RngStream.Noise, _step).FillGaussian(eps.AsSpan(0, rows * d));
+            _backend.Upload(x.AsSpan(0, rows * P), _model.Input.Sub(0, rows * P));
+            _backend.Upload(eps.AsSpan(0, rows * d), _model.Noise.Sub(0, rows * d));
+            _model.Forward(rows, withGradient: true);
+            var metrics = BatchMetrics(rows, logLik, kl);
+            if (!double.IsFinite(metrics.Loss))
+                throw new TrainingDivergedException(
+                    $"the loss became {metrics.Loss} at step {_step} (epoch {epoch + 1}): training diverged; try a lower learning rate. " +
+                    $"The last checkpoint in {_directory} is untouched.");
+            _model.Backward(rows);
+            _adam.Update(_model.Parameters, _model.Gradients);
+            _step++;
+            _trainSeconds += Stopwatch.GetElapsedTime(stepStart).TotalSeconds;
+            sums.Add(metrics);
+            observer.Stepped(metrics);
+
+            bool evaluate = _step == TotalSteps || _step % evalEvery == 0;
+            if (evaluate)
+            {
+                var test = _evaluator.Elbo(_test);
+                var evaluation = new EvaluationMetrics(_step, (double)_step / StepsPerEpoch, sums.Loss, sums.Reconstruction, sums.Kl,
+                    test, _trainSeconds, clock.Elapsed.TotalSeconds);
+                sums = new RunningSums();
+                Save(test);
+                observer.Saved(_directory, _step);
+                MetricsLog.Append(_directory, evaluation);
+                observer.Evaluated(evaluation);
+            }
+            if (cancellation.IsCancellationRequested && _step < TotalSteps)
+            {
+                if (!evaluate)
+                {
+                    Save(lastTest: null);
+                    observer.Saved(_directory, _step);
+                }
+                return TrainingOutcome.Interrupted;
+            }
+        }
+        return TrainingOutcome.Completed;
+    }
+
+    private StepMetrics BatchMetrics(int rows, float[] logLik, float[] kl)
+    {
+        _backend.Download(_model.LogLikelihoodPerRow, logLik.AsSpan(0, rows));
+        _backend.Download(_model.KlPerRow, kl.AsSpan(0, rows));
+        double recon = 0, klSum = 0;
+        for (int r = 0; r < rows; r++) { recon += logLik[r]; klSum += kl[r]; }
+        recon /= rows;
+        klSum /= rows;
+        return new StepMetrics(_step, -(recon - _config.Beta * klSum), recon, klSum);
+    }
+
+    private void Save(ElboTotals? lastTest)
+    {
+        var parameters = new float[_model.Layout.Count];
+        var m = new float[parameters.Length];
+        var v = new float[parameters.Length];
+        _backend.Download(_model.Parameters, parameters);
+        _backend.Download(_adam.FirstMoment, m);
+        _backend.Download(_adam.SecondMoment, v);
+        CheckpointStore.Save(_directory, new TrainingCheckpoint(_config, _options, _step, (double)_step / StepsPerEpoch, _adam.Step, _model.Layout,
+            parameters, m, v, lastTest, _trainSeconds));
+    }
+
+    /// <summary>Per-image averages over the steps since the last evaluation.</summary>
+    private sealed class RunningSums
+    {
+        private double _loss, _recon, _kl;
+        private int _count;
+
+        public void Add(StepMetrics m) { _loss += m.Loss; _recon += m.Reconstruction; _kl += m.Kl; _count++; }
+
+        public double Loss => _loss / Math.Max(1, _count);
+        public double Reconstruction => _recon / Math.Max(1, _count);
+        public double Kl => _kl / Math.Max(1, _count);
+    }
+}
