@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace VaePipeline.Tests.Cli;
+
+/// <summary>Runs the real `vae` program (built beside the tests) as a child process, as a user would.</summary>
+public static class VaeProcess
+{
+    public sealed record Result(int ExitCode, string Output, string Error);
+
+    public static Result Run(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vae.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        // Never reach for the network or a user's cache from a test: the data comes from ../shared.
+        start.Environment["VAE_MNIST_DIR"] = SharedData.MnistDir;
+        start.Environment["VAE_MNIST_MIRRORS"] = "http://127.0.0.1:9/";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"vae {string.Join(' ', args)} did not finish in 3 minutes");
+        }
+        return new Result(process.ExitCode, output.Result, error.Result);
+    }
+}
