@@ -85,7 +85,7 @@ internal unsafe struct GemmJob
                 for (int ic = i0; ic < i1; ic += rowBlock)
                 {
                     int mc = Math.Min(rowBlock, i1 - ic);
-                    PackA(ic, mc, pc, kc, scratch.PackedA);
+                    PackA<TLanes, TVector>(ic, mc, pc, kc, scratch.PackedA);
                     MultiplyBlock<TLanes, TVector>(ic, mc, jc, nc, kc, beta, scratch);
                 }
             }
@@ -134,13 +134,14 @@ internal unsafe struct GemmJob
     }
 
     /// <summary>Packs op(A)[ic..ic+mc, pc..pc+kc] as micro-panels of <see cref="MicroKernel.Rows"/> rows.</summary>
-    private readonly void PackA(int ic, int mc, int pc, int kc, float* dst)
+    private readonly void PackA<TLanes, TVector>(int ic, int mc, int pc, int kc, float* dst)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
         int rowStride = TransA ? 1 : Lda, depthStride = TransA ? Lda : 1;
         for (int ir = 0; ir < mc; ir += MicroKernel.Rows)
         {
             float* src = A + (nint)(ic + ir) * rowStride + (nint)pc * depthStride;
-            Packing.Panel(src, rowStride, depthStride, Math.Min(MicroKernel.Rows, mc - ir), MicroKernel.Rows, kc, dst + ir * kc);
+            Packing.Panel<TLanes, TVector>(src, rowStride, depthStride, Math.Min(MicroKernel.Rows, mc - ir), MicroKernel.Rows, kc, dst + ir * kc);
         }
     }
 
@@ -153,7 +154,7 @@ internal unsafe struct GemmJob
         for (int jr = 0; jr < nc; jr += nr)
         {
             float* src = B + (nint)(jc + jr) * columnStride + (nint)pc * depthStride;
-            Packing.Panel(src, columnStride, depthStride, Math.Min(nr, nc - jr), nr, kc, dst + jr * kc);
+            Packing.Panel<TLanes, TVector>(src, columnStride, depthStride, Math.Min(nr, nc - jr), nr, kc, dst + jr * kc);
         }
     }
 
