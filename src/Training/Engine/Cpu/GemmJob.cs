@@ -86,14 +86,14 @@ internal unsafe struct GemmJob
                 {
                     int mc = Math.Min(rowBlock, i1 - ic);
                     PackA<TLanes, TVector>(ic, mc, pc, kc, scratch.PackedA);
-                    MultiplyBlock<TLanes, TVector>(ic, mc, jc, nc, kc, beta, scratch);
+                    MultiplyBlock<TLanes, TVector>(ic, mc, jc, nc, pc, kc, beta, scratch);
                 }
             }
         }
     }
 
-    /// <summary>Every tile of the packed blocks: C[ic.., jc..] = Alpha · Ablock · Bblock + beta · C.</summary>
-    private readonly void MultiplyBlock<TLanes, TVector>(int ic, int mc, int jc, int nc, int kc, float beta, GemmScratch scratch)
+    /// <summary>Every tile of the blocks: C[ic.., jc..] = Alpha · op(A)[ic.., pc..] · op(B)[pc.., jc..] + beta · C.</summary>
+    private readonly void MultiplyBlock<TLanes, TVector>(int ic, int mc, int jc, int nc, int pc, int kc, float beta, GemmScratch scratch)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
         int nr = MicroKernel.Columns<TLanes, TVector>();
@@ -106,19 +106,34 @@ internal unsafe struct GemmJob
             {
                 int rows = Math.Min(mr, mc - ir);
                 float* a = scratch.PackedA + ir * kc;
+                nint aRowStride = 1, aDepthStride = mr;
+                if (ReadsAInPlace(rows))
+                {
+                    a = A + (nint)(ic + ir) * Lda + pc;
+                    (aRowStride, aDepthStride) = (Lda, 1);
+                }
+
                 float* c = C + (nint)(ic + ir) * Ldc + jc + jr;
                 if (rows == mr && columns == nr)
                 {
-                    MicroKernel.Tile<TLanes, TVector>(kc, a, b, c, Ldc, Alpha, beta);
+                    MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, b, c, Ldc, Alpha, beta);
                 }
                 else
                 {
-                    MicroKernel.Tile<TLanes, TVector>(kc, a, b, scratch.Edge, nr, 1f, 0f);
+                    MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, b, scratch.Edge, nr, 1f, 0f);
                     MergeEdge(scratch.Edge, nr, rows, columns, c, beta);
                 }
             }
         }
     }
+
+    /// <summary>
+    /// Whether a micro-panel of <paramref name="rows"/> rows of op(A) is read straight from A. Untransposed rows
+    /// already run along k, so the kernel's broadcasts just follow six sequential streams; packing them would
+    /// be a transpose costing ~8% of the multiply, paid by every thread. Transposed A (a cheap contiguous copy
+    /// that reads better packed) and a last panel overhanging A's rows (which must not be read) are packed.
+    /// </summary>
+    private readonly bool ReadsAInPlace(int rows) => !TransA && rows == MicroKernel.Rows;
 
     /// <summary>
     /// Adds the in-range corner of an overhanging tile into C with the same fused operations the kernel's own
@@ -133,15 +148,22 @@ internal unsafe struct GemmJob
         }
     }
 
-    /// <summary>Packs op(A)[ic..ic+mc, pc..pc+kc] as micro-panels of <see cref="MicroKernel.Rows"/> rows.</summary>
+    /// <summary>
+    /// Packs the micro-panels of op(A)[ic..ic+mc, pc..pc+kc] that are not read in place (see
+    /// <see cref="ReadsAInPlace"/>), each <see cref="MicroKernel.Rows"/> rows wide.
+    /// </summary>
     private readonly void PackA<TLanes, TVector>(int ic, int mc, int pc, int kc, float* dst)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
+        const int mr = MicroKernel.Rows;
         int rowStride = TransA ? 1 : Lda, depthStride = TransA ? Lda : 1;
-        for (int ir = 0; ir < mc; ir += MicroKernel.Rows)
+        for (int ir = 0; ir < mc; ir += mr)
         {
+            int rows = Math.Min(mr, mc - ir);
+            if (ReadsAInPlace(rows))
+                continue;
             float* src = A + (nint)(ic + ir) * rowStride + (nint)pc * depthStride;
-            Packing.Panel<TLanes, TVector>(src, rowStride, depthStride, Math.Min(MicroKernel.Rows, mc - ir), MicroKernel.Rows, kc, dst + ir * kc);
+            Packing.Panel<TLanes, TVector>(src, rowStride, depthStride, rows, mr, kc, dst + ir * kc);
         }
     }
 
