@@ -28,20 +28,42 @@ internal unsafe struct GemmJob
     public int Ldb;
     public int Ldc;
 
+    /// <summary>Whether the job computes Cᵀ = op(B)ᵀ · op(A)ᵀ: C[i, j] is then stored at C + j · Ldc + i.</summary>
+    public bool TransposedC;
+
     /// <summary>Number of parts the output is split into.</summary>
     public int Parts;
 
     /// <summary>Whether parts are bands of columns (each packs all of A) or of rows (each packs all of B).</summary>
     public bool SplitColumns;
 
-    /// <summary>Chooses <see cref="Parts"/> and <see cref="SplitColumns"/> for at most <paramref name="threads"/> threads.</summary>
-    public void Partition(int threads, int tileColumns)
+    /// <summary>
+    /// Chooses the orientation, then <see cref="Parts"/> and <see cref="SplitColumns"/> for at most
+    /// <paramref name="threads"/> threads and tiles <paramref name="tileColumns"/> wide.
+    /// </summary>
+    public void Plan(int threads, int tileColumns)
     {
+        // An output far narrower than a tile (n = 2 in a 32-wide tile) would be mostly zero padding. Computing
+        // Cᵀ = op(B)ᵀ · op(A)ᵀ puts m across the tiles instead, and gives the same bits: every element is the
+        // same chain of fused multiply-adds, as a·b and b·a round identically.
+        if (2 * PaddedArea(N, M, tileColumns) <= PaddedArea(M, N, tileColumns))
+        {
+            (TransA, TransB, TransposedC) = (!TransB, !TransA, true);
+            (M, N, Lda, Ldb) = (N, M, Ldb, Lda);
+            float* a = A;
+            A = B;
+            B = a;
+        }
+
         int columnTiles = DivideRoundingUp(N, tileColumns);
         int rowTiles = DivideRoundingUp(M, MicroKernel.Rows);
         SplitColumns = columnTiles >= threads || columnTiles >= rowTiles;
         Parts = Math.Min(threads, SplitColumns ? columnTiles : rowTiles);
     }
+
+    /// <summary>Elements computed for a rows × columns output, counting the padding of overhanging tiles.</summary>
+    private static long PaddedArea(int rows, int columns, int tileColumns) =>
+        (long)DivideRoundingUp(rows, MicroKernel.Rows) * MicroKernel.Rows * DivideRoundingUp(columns, tileColumns) * tileColumns;
 
     /// <summary>The part-th band of whole tiles out of <paramref name="extent"/>, as a half-open range.</summary>
     private readonly (int Start, int End) Band(int extent, int tile, int part)
@@ -98,6 +120,7 @@ internal unsafe struct GemmJob
     {
         int nr = MicroKernel.Columns<TLanes, TVector>();
         const int mr = MicroKernel.Rows;
+        nint rowStep = TransposedC ? 1 : Ldc, columnStep = TransposedC ? Ldc : 1;
         for (int jr = 0; jr < nc; jr += nr)
         {
             int columns = Math.Min(nr, nc - jr);
@@ -113,15 +136,15 @@ internal unsafe struct GemmJob
                     (aRowStride, aDepthStride) = (Lda, 1);
                 }
 
-                float* c = C + (nint)(ic + ir) * Ldc + jc + jr;
-                if (rows == mr && columns == nr)
+                float* c = C + (ic + ir) * rowStep + (jc + jr) * columnStep;
+                if (rows == mr && columns == nr && !TransposedC)
                 {
                     MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, b, c, Ldc, Alpha, beta);
                 }
                 else
                 {
                     MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, b, scratch.Edge, nr, 1f, 0f);
-                    MergeEdge(scratch.Edge, nr, rows, columns, c, beta);
+                    MergeEdge(scratch.Edge, nr, rows, columns, c, rowStep, columnStep, beta);
                 }
             }
         }
@@ -136,15 +159,18 @@ internal unsafe struct GemmJob
     private readonly bool ReadsAInPlace(int rows) => !TransA && rows == MicroKernel.Rows;
 
     /// <summary>
-    /// Adds the in-range corner of an overhanging tile into C with the same fused operations the kernel's own
-    /// store uses, so an element gets the same bits whether or not its tile overhangs.
+    /// Adds the in-range corner of a tile computed aside (it overhangs C, or C is stored transposed) into C with
+    /// the same fused operations the kernel's own store uses, so an element gets the same bits either way.
     /// </summary>
-    private readonly void MergeEdge(float* tile, int tileStride, int rows, int columns, float* c, float beta)
+    private readonly void MergeEdge(float* tile, int tileStride, int rows, int columns, float* c, nint rowStep, nint columnStep, float beta)
     {
-        for (int r = 0; r < rows; r++, tile += tileStride, c += Ldc)
+        for (int r = 0; r < rows; r++, tile += tileStride, c += rowStep)
         {
             for (int j = 0; j < columns; j++)
-                c[j] = beta == 0f ? Alpha * tile[j] : MathF.FusedMultiplyAdd(Alpha, tile[j], beta * c[j]);
+            {
+                float* element = c + j * columnStep;
+                *element = beta == 0f ? Alpha * tile[j] : MathF.FusedMultiplyAdd(Alpha, tile[j], beta * *element);
+            }
         }
     }
 
