@@ -28,20 +28,42 @@ internal unsafe struct GemmJob
     public int Ldb;
     public int Ldc;
 
+    /// <summary>Whether the job computes Cᵀ = op(B)ᵀ · op(A)ᵀ: C[i, j] is then stored at C + j · Ldc + i.</summary>
+    public bool TransposedC;
+
     /// <summary>Number of parts the output is split into.</summary>
     public int Parts;
 
     /// <summary>Whether parts are bands of columns (each packs all of A) or of rows (each packs all of B).</summary>
     public bool SplitColumns;
 
-    /// <summary>Chooses <see cref="Parts"/> and <see cref="SplitColumns"/> for at most <paramref name="threads"/> threads.</summary>
-    public void Partition(int threads, int tileColumns)
+    /// <summary>
+    /// Chooses the orientation, then <see cref="Parts"/> and <see cref="SplitColumns"/> for at most
+    /// <paramref name="threads"/> threads and tiles <paramref name="tileColumns"/> wide.
+    /// </summary>
+    public void Plan(int threads, int tileColumns)
     {
+        // An output far narrower than a tile (n = 2 in a 32-wide tile) would be mostly zero padding. Computing
+        // Cᵀ = op(B)ᵀ · op(A)ᵀ puts m across the tiles instead, and gives the same bits: every element is the
+        // same chain of fused multiply-adds, as a·b and b·a round identically.
+        if (2 * PaddedArea(N, M, tileColumns) <= PaddedArea(M, N, tileColumns))
+        {
+            (TransA, TransB, TransposedC) = (!TransB, !TransA, true);
+            (M, N, Lda, Ldb) = (N, M, Ldb, Lda);
+            float* a = A;
+            A = B;
+            B = a;
+        }
+
         int columnTiles = DivideRoundingUp(N, tileColumns);
         int rowTiles = DivideRoundingUp(M, MicroKernel.Rows);
         SplitColumns = columnTiles >= threads || columnTiles >= rowTiles;
         Parts = Math.Min(threads, SplitColumns ? columnTiles : rowTiles);
     }
+
+    /// <summary>Elements computed for a rows × columns output, counting the padding of overhanging tiles.</summary>
+    private static long PaddedArea(int rows, int columns, int tileColumns) =>
+        (long)DivideRoundingUp(rows, MicroKernel.Rows) * MicroKernel.Rows * DivideRoundingUp(columns, tileColumns) * tileColumns;
 
     /// <summary>The part-th band of whole tiles out of <paramref name="extent"/>, as a half-open range.</summary>
     private readonly (int Start, int End) Band(int extent, int tile, int part)
@@ -85,19 +107,20 @@ internal unsafe struct GemmJob
                 for (int ic = i0; ic < i1; ic += rowBlock)
                 {
                     int mc = Math.Min(rowBlock, i1 - ic);
-                    PackA(ic, mc, pc, kc, scratch.PackedA);
-                    MultiplyBlock<TLanes, TVector>(ic, mc, jc, nc, kc, beta, scratch);
+                    PackA<TLanes, TVector>(ic, mc, pc, kc, scratch.PackedA);
+                    MultiplyBlock<TLanes, TVector>(ic, mc, jc, nc, pc, kc, beta, scratch);
                 }
             }
         }
     }
 
-    /// <summary>Every tile of the packed blocks: C[ic.., jc..] = Alpha · Ablock · Bblock + beta · C.</summary>
-    private readonly void MultiplyBlock<TLanes, TVector>(int ic, int mc, int jc, int nc, int kc, float beta, GemmScratch scratch)
+    /// <summary>Every tile of the blocks: C[ic.., jc..] = Alpha · op(A)[ic.., pc..] · op(B)[pc.., jc..] + beta · C.</summary>
+    private readonly void MultiplyBlock<TLanes, TVector>(int ic, int mc, int jc, int nc, int pc, int kc, float beta, GemmScratch scratch)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
         int nr = MicroKernel.Columns<TLanes, TVector>();
         const int mr = MicroKernel.Rows;
+        nint rowStep = TransposedC ? 1 : Ldc, columnStep = TransposedC ? Ldc : 1;
         for (int jr = 0; jr < nc; jr += nr)
         {
             int columns = Math.Min(nr, nc - jr);
@@ -106,41 +129,67 @@ internal unsafe struct GemmJob
             {
                 int rows = Math.Min(mr, mc - ir);
                 float* a = scratch.PackedA + ir * kc;
-                float* c = C + (nint)(ic + ir) * Ldc + jc + jr;
-                if (rows == mr && columns == nr)
+                nint aRowStride = 1, aDepthStride = mr;
+                if (ReadsAInPlace(rows))
                 {
-                    MicroKernel.Tile<TLanes, TVector>(kc, a, b, c, Ldc, Alpha, beta);
+                    a = A + (nint)(ic + ir) * Lda + pc;
+                    (aRowStride, aDepthStride) = (Lda, 1);
+                }
+
+                float* c = C + (ic + ir) * rowStep + (jc + jr) * columnStep;
+                if (rows == mr && columns == nr && !TransposedC)
+                {
+                    MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, b, c, Ldc, Alpha, beta);
                 }
                 else
                 {
-                    MicroKernel.Tile<TLanes, TVector>(kc, a, b, scratch.Edge, nr, 1f, 0f);
-                    MergeEdge(scratch.Edge, nr, rows, columns, c, beta);
+                    MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, b, scratch.Edge, nr, 1f, 0f);
+                    MergeEdge(scratch.Edge, nr, rows, columns, c, rowStep, columnStep, beta);
                 }
             }
         }
     }
 
     /// <summary>
-    /// Adds the in-range corner of an overhanging tile into C with the same fused operations the kernel's own
-    /// store uses, so an element gets the same bits whether or not its tile overhangs.
+    /// Whether a micro-panel of <paramref name="rows"/> rows of op(A) is read straight from A. Untransposed rows
+    /// already run along k, so the kernel's broadcasts just follow six sequential streams; packing them would
+    /// be a transpose costing ~8% of the multiply, paid by every thread. Transposed A (a cheap contiguous copy
+    /// that reads better packed) and a last panel overhanging A's rows (which must not be read) are packed.
     /// </summary>
-    private readonly void MergeEdge(float* tile, int tileStride, int rows, int columns, float* c, float beta)
+    private readonly bool ReadsAInPlace(int rows) => !TransA && rows == MicroKernel.Rows;
+
+    /// <summary>
+    /// Adds the in-range corner of a tile computed aside (it overhangs C, or C is stored transposed) into C with
+    /// the same fused operations the kernel's own store uses, so an element gets the same bits either way.
+    /// </summary>
+    private readonly void MergeEdge(float* tile, int tileStride, int rows, int columns, float* c, nint rowStep, nint columnStep, float beta)
     {
-        for (int r = 0; r < rows; r++, tile += tileStride, c += Ldc)
+        for (int r = 0; r < rows; r++, tile += tileStride, c += rowStep)
         {
             for (int j = 0; j < columns; j++)
-                c[j] = beta == 0f ? Alpha * tile[j] : MathF.FusedMultiplyAdd(Alpha, tile[j], beta * c[j]);
+            {
+                float* element = c + j * columnStep;
+                *element = beta == 0f ? Alpha * tile[j] : MathF.FusedMultiplyAdd(Alpha, tile[j], beta * *element);
+            }
         }
     }
 
-    /// <summary>Packs op(A)[ic..ic+mc, pc..pc+kc] as micro-panels of <see cref="MicroKernel.Rows"/> rows.</summary>
-    private readonly void PackA(int ic, int mc, int pc, int kc, float* dst)
+    /// <summary>
+    /// Packs the micro-panels of op(A)[ic..ic+mc, pc..pc+kc] that are not read in place (see
+    /// <see cref="ReadsAInPlace"/>), each <see cref="MicroKernel.Rows"/> rows wide.
+    /// </summary>
+    private readonly void PackA<TLanes, TVector>(int ic, int mc, int pc, int kc, float* dst)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
+        const int mr = MicroKernel.Rows;
         int rowStride = TransA ? 1 : Lda, depthStride = TransA ? Lda : 1;
-        for (int ir = 0; ir < mc; ir += MicroKernel.Rows)
+        for (int ir = 0; ir < mc; ir += mr)
         {
+            int rows = Math.Min(mr, mc - ir);
+            if (ReadsAInPlace(rows))
+                continue;
             float* src = A + (nint)(ic + ir) * rowStride + (nint)pc * depthStride;
-            Packing.Panel(src, rowStride, depthStride, Math.Min(MicroKernel.Rows, mc - ir), MicroKernel.Rows, kc, dst + ir * kc);
+            Packing.Panel<TLanes, TVector>(src, rowStride, depthStride, rows, mr, kc, dst + ir * kc);
         }
     }
 
@@ -153,7 +202,7 @@ internal unsafe struct GemmJob
         for (int jr = 0; jr < nc; jr += nr)
         {
             float* src = B + (nint)(jc + jr) * columnStride + (nint)pc * depthStride;
-            Packing.Panel(src, columnStride, depthStride, Math.Min(nr, nc - jr), nr, kc, dst + jr * kc);
+            Packing.Panel<TLanes, TVector>(src, columnStride, depthStride, Math.Min(nr, nc - jr), nr, kc, dst + jr * kc);
         }
     }
 

@@ -22,40 +22,42 @@ internal static unsafe class MicroKernel
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged => 2 * TLanes.Count;
 
     /// <summary>
-    /// C[0..Rows, 0..Columns] = alpha · Σ_p a[p]ᵀ b[p] + beta · C, where a holds <see cref="Rows"/> floats per step of
-    /// the depth and b holds <see cref="Columns{TLanes,TVector}"/>. beta == 0 never reads C. The depth is summed in
+    /// C[r, j] = alpha · Σ_p A[r, p] · b[p · Columns + j] + beta · C[r, j] for r &lt; <see cref="Rows"/>,
+    /// j &lt; <see cref="Columns{TLanes,TVector}"/>, where A[r, p] = a[r · aRowStride + p · aDepthStride] (a packed
+    /// panel or rows of A in place) and b is a packed panel. beta == 0 never reads C. The depth is summed in
     /// order, one fused multiply-add per step, so each element's value depends on nothing but its inputs.
     /// </summary>
-    public static void Tile<TLanes, TVector>(int depth, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    public static void Tile<TLanes, TVector>(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, float* c, int ldc, float alpha, float beta)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
         int width = TLanes.Count;
+        float* a0 = a, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride, a5 = a4 + aRowStride;
         TVector c00 = TLanes.Zero, c01 = TLanes.Zero, c10 = TLanes.Zero, c11 = TLanes.Zero;
         TVector c20 = TLanes.Zero, c21 = TLanes.Zero, c30 = TLanes.Zero, c31 = TLanes.Zero;
         TVector c40 = TLanes.Zero, c41 = TLanes.Zero, c50 = TLanes.Zero, c51 = TLanes.Zero;
 
-        for (int p = 0; p < depth; p++)
+        nint offset = 0;
+        for (int p = 0; p < depth; p++, offset += aDepthStride)
         {
             TVector b0 = TLanes.Load(b), b1 = TLanes.Load(b + width);
-            TVector ai = TLanes.Broadcast(a[0]);
+            TVector ai = TLanes.Broadcast(a0[offset]);
             c00 = TLanes.MultiplyAdd(ai, b0, c00);
             c01 = TLanes.MultiplyAdd(ai, b1, c01);
-            ai = TLanes.Broadcast(a[1]);
+            ai = TLanes.Broadcast(a1[offset]);
             c10 = TLanes.MultiplyAdd(ai, b0, c10);
             c11 = TLanes.MultiplyAdd(ai, b1, c11);
-            ai = TLanes.Broadcast(a[2]);
+            ai = TLanes.Broadcast(a2[offset]);
             c20 = TLanes.MultiplyAdd(ai, b0, c20);
             c21 = TLanes.MultiplyAdd(ai, b1, c21);
-            ai = TLanes.Broadcast(a[3]);
+            ai = TLanes.Broadcast(a3[offset]);
             c30 = TLanes.MultiplyAdd(ai, b0, c30);
             c31 = TLanes.MultiplyAdd(ai, b1, c31);
-            ai = TLanes.Broadcast(a[4]);
+            ai = TLanes.Broadcast(a4[offset]);
             c40 = TLanes.MultiplyAdd(ai, b0, c40);
             c41 = TLanes.MultiplyAdd(ai, b1, c41);
-            ai = TLanes.Broadcast(a[5]);
+            ai = TLanes.Broadcast(a5[offset]);
             c50 = TLanes.MultiplyAdd(ai, b0, c50);
             c51 = TLanes.MultiplyAdd(ai, b1, c51);
-            a += Rows;
             b += 2 * width;
         }
 

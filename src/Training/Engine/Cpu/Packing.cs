@@ -9,15 +9,13 @@ namespace VaePipeline.Training.Engine.Cpu;
 /// </summary>
 internal static unsafe class Packing
 {
-    /// <summary>Depth steps transposed per strip; see <see cref="Panel"/>.</summary>
-    private const int TransposeStrip = 16;
-
     /// <summary>
     /// dst[p · width + l] = src[l · laneStride + p · depthStride] for l &lt; lanes, 0 for lanes ≤ l &lt; width,
     /// p &lt; depth. One of the strides is 1 (the matrices are row-major), which picks the copy loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Panel(float* src, int laneStride, int depthStride, int lanes, int width, int depth, float* dst)
+    public static void Panel<TLanes, TVector>(float* src, int laneStride, int depthStride, int lanes, int width, int depth, float* dst)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
         if (laneStride == 1)
         {
@@ -42,23 +40,22 @@ internal static unsafe class Packing
             return;
         }
 
-        // Each lane is a source row running along the depth: a transpose. Strips of a few steps keep the
-        // cache lines of all `width` source rows and of the destination strip in L1 while they are used.
-        for (int p0 = 0; p0 < depth; p0 += TransposeStrip)
+        // Each lane is a source row running along the depth: a transpose, done in square register blocks where
+        // the panel is full and as wide as a whole number of vectors (B panels); the rest element by element.
+        int blockedDepth = lanes == width && width % TLanes.Count == 0 ? depth - depth % TLanes.Count : 0;
+        for (int p0 = 0; p0 < blockedDepth; p0 += TLanes.Count)
         {
-            int p1 = Math.Min(p0 + TransposeStrip, depth);
-            for (int l = 0; l < lanes; l++)
-            {
-                float* from = src + (nint)l * laneStride;
-                for (int p = p0; p < p1; p++)
-                    dst[p * width + l] = from[p];
-            }
+            for (int l0 = 0; l0 < width; l0 += TLanes.Count)
+                TLanes.TransposeBlock(src + (nint)l0 * laneStride + p0, laneStride, dst + p0 * width + l0, width);
+        }
 
+        for (int p = blockedDepth; p < depth; p++)
+        {
+            float* to = dst + p * width;
+            for (int l = 0; l < lanes; l++)
+                to[l] = src[(nint)l * laneStride + p];
             for (int l = lanes; l < width; l++)
-            {
-                for (int p = p0; p < p1; p++)
-                    dst[p * width + l] = 0f;
-            }
+                to[l] = 0f;
         }
     }
 }

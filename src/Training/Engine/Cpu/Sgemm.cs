@@ -65,15 +65,15 @@ public static unsafe class Sgemm
         {
             case SimdPath.Vector512:
                 body = &GemmJob.RunPart<Lanes512, Vector512<float>>;
-                job.Partition(maxThreads, MicroKernel.Columns<Lanes512, Vector512<float>>());
+                job.Plan(maxThreads, MicroKernel.Columns<Lanes512, Vector512<float>>());
                 break;
             case SimdPath.Vector256:
                 body = &GemmJob.RunPart<Lanes256, Vector256<float>>;
-                job.Partition(maxThreads, MicroKernel.Columns<Lanes256, Vector256<float>>());
+                job.Plan(maxThreads, MicroKernel.Columns<Lanes256, Vector256<float>>());
                 break;
             default:
                 body = &GemmJob.RunPart<LanesScalar, float>;
-                job.Partition(maxThreads, MicroKernel.Columns<LanesScalar, float>());
+                job.Plan(maxThreads, MicroKernel.Columns<LanesScalar, float>());
                 break;
         }
 
