@@ -74,7 +74,7 @@ internal static class EpochBench
 
     private sealed class EpochTimer(double flopsPerEpoch) : ITrainingObserver
     {
-        private double _trainBefore, _elapsedBefore;
+        private double _elapsedBefore;
 
         public double Best { get; private set; } = double.MaxValue;
 
@@ -84,9 +84,9 @@ internal static class EpochBench
 
         public void Evaluated(EvaluationMetrics m)
         {
-            double seconds = m.TrainSeconds - _trainBefore;
+            double seconds = m.IntervalTrainSeconds;
             double other = m.ElapsedSeconds - _elapsedBefore - seconds; // test ELBO, checkpoint, metrics row
-            (_trainBefore, _elapsedBefore) = (m.TrainSeconds, m.ElapsedSeconds);
+            _elapsedBefore = m.ElapsedSeconds;
             Best = Math.Min(Best, seconds);
             Console.WriteLine($"{m.Epoch,5:0} {seconds,8:F3} {flopsPerEpoch / seconds / 1e9,8:F1} {other,7:F2} {m.Test.Elbo,10:F2}");
         }

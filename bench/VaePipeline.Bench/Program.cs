@@ -1,16 +1,21 @@
 using VaePipeline.Bench;
 
 const string Usage = """
-    usage: VaePipeline.Bench <benchmark>
+    usage: VaePipeline.Bench <benchmark> [options]
 
     benchmarks:
       gemm    Sgemm on the VAE's matrix shapes, 1 and 2 threads: ms per call and GFLOP/s
+      epoch   training epochs of the K&W model (784-500-2 tanh, batch 100, 60,000 images): s/epoch, GFLOP/s, peak memory
+              options: --epochs N (3)  --batch-size N (100)  --hidden N[,N…] (500)  --threads N (0: all)  --data DIR
     """;
 
 switch (args.FirstOrDefault())
 {
     case "gemm":
         GemmBench.Run();
+        return 0;
+    case "epoch":
+        await EpochBench.Run(args[1..]);
         return 0;
     default:
         Console.Error.WriteLine(Usage);

@@ -35,7 +35,7 @@ internal static class TrainingConsole
     internal static string Describe(EvaluationMetrics m, TrainingPlan plan) => string.Create(CultureInfo.InvariantCulture,
         $"epoch {m.Epoch,6:0.##}  step {m.Step,7}  train loss {m.TrainLoss,8:F2} (recon {m.TrainReconstruction,8:F2}, KL {m.TrainKl,6:F2})  " +
         $"test ELBO {m.Test.Elbo,8:F2} (recon {m.Test.Reconstruction,8:F2}, KL {m.Test.Kl,6:F2})  " +
-        $"{m.TrainSeconds / Math.Max(1e-9, (double)m.Step / plan.StepsPerEpoch):F2} s/epoch");
+        $"{m.IntervalTrainSeconds * plan.StepsPerEpoch / m.IntervalSteps:F2} s/epoch");
 
     internal static string Describe(TrainingPlan plan) => string.Create(CultureInfo.InvariantCulture,
         $"training {plan.Parameters:N0} parameters on {plan.TrainImages:N0} images ({plan.StepsPerEpoch} steps/epoch, " +

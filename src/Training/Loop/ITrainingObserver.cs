@@ -16,8 +16,9 @@ public readonly record struct StepMetrics(long Step, double Loss, double Reconst
 
 /// <summary>
 /// Averages of the training batches since the last evaluation, and the test ELBO at this step.
-/// <see cref="TrainSeconds"/> counts optimizer steps only (over the whole run, resumes included);
-/// <see cref="ElapsedSeconds"/> is wall-clock time since this process started (or resumed) training.
+/// <see cref="IntervalTrainSeconds"/> is the time of the <see cref="IntervalSteps"/> optimizer steps since the last evaluation, <see cref="TrainSeconds"/>
+/// the same over the whole run (resumes included); neither counts evaluation. <see cref="ElapsedSeconds"/> is wall-clock
+/// time since this process started (or resumed) training.
 /// </summary>
 public sealed record EvaluationMetrics(long Step, double Epoch, double TrainLoss, double TrainReconstruction, double TrainKl,
-    ElboTotals Test, double TrainSeconds, double ElapsedSeconds);
+    ElboTotals Test, int IntervalSteps, double IntervalTrainSeconds, double TrainSeconds, double ElapsedSeconds);

@@ -33,6 +33,7 @@ public sealed class Trainer
     private readonly Adam _adam;
     private readonly Evaluator _evaluator;
     private readonly PixelEncoder _pixels;
+    private readonly float[] _hostParameters, _hostFirstMoment, _hostSecondMoment; // checkpoint staging, reused
     private long _step;
     private double _trainSeconds;
 
@@ -51,6 +52,9 @@ public sealed class Trainer
         _adam = new Adam(backend, _model.Layout.Count, options.Adam);
         _evaluator = new Evaluator(_model, backend);
         _pixels = new PixelEncoder(config.Binarization, options.Seed);
+        _hostParameters = new float[_model.Layout.Count];
+        _hostFirstMoment = new float[_model.Layout.Count];
+        _hostSecondMoment = new float[_model.Layout.Count];
         if (resume is null)
         {
             backend.Upload(_model.Layout.Initialize(options.Seed), _model.Parameters);
@@ -89,6 +93,7 @@ public sealed class Trainer
         var kl = new float[batch];
         var sums = new RunningSums();
         var clock = Stopwatch.StartNew();
+        double trainSecondsAtEvaluation = _trainSeconds;
 
         while (_step < TotalSteps)
         {
@@ -125,8 +130,9 @@ public sealed class Trainer
             {
                 var test = _evaluator.Elbo(_test);
                 var evaluation = new EvaluationMetrics(_step, (double)_step / StepsPerEpoch, sums.Loss, sums.Reconstruction, sums.Kl,
-                    test, _trainSeconds, clock.Elapsed.TotalSeconds);
+                    test, sums.Count, _trainSeconds - trainSecondsAtEvaluation, _trainSeconds, clock.Elapsed.TotalSeconds);
                 sums = new RunningSums();
+                trainSecondsAtEvaluation = _trainSeconds;
                 Save(test);
                 observer.Saved(_directory, _step);
                 MetricsLog.Append(_directory, evaluation);
@@ -158,26 +164,24 @@ public sealed class Trainer
 
     private void Save(ElboTotals? lastTest)
     {
-        var parameters = new float[_model.Layout.Count];
-        var m = new float[parameters.Length];
-        var v = new float[parameters.Length];
-        _backend.Download(_model.Parameters, parameters);
-        _backend.Download(_adam.FirstMoment, m);
-        _backend.Download(_adam.SecondMoment, v);
+        _backend.Download(_model.Parameters, _hostParameters);
+        _backend.Download(_adam.FirstMoment, _hostFirstMoment);
+        _backend.Download(_adam.SecondMoment, _hostSecondMoment);
         CheckpointStore.Save(_directory, new TrainingCheckpoint(_config, _options, _step, (double)_step / StepsPerEpoch, _adam.Step, _model.Layout,
-            parameters, m, v, lastTest, _trainSeconds));
+            _hostParameters, _hostFirstMoment, _hostSecondMoment, lastTest, _trainSeconds));
     }
 
     /// <summary>Per-image averages over the steps since the last evaluation.</summary>
     private sealed class RunningSums
     {
         private double _loss, _recon, _kl;
-        private int _count;
 
-        public void Add(StepMetrics m) { _loss += m.Loss; _recon += m.Reconstruction; _kl += m.Kl; _count++; }
+        public int Count { get; private set; }
 
-        public double Loss => _loss / Math.Max(1, _count);
-        public double Reconstruction => _recon / Math.Max(1, _count);
-        public double Kl => _kl / Math.Max(1, _count);
+        public void Add(StepMetrics m) { _loss += m.Loss; _recon += m.Reconstruction; _kl += m.Kl; Count++; }
+
+        public double Loss => _loss / Math.Max(1, Count);
+        public double Reconstruction => _recon / Math.Max(1, Count);
+        public double Kl => _kl / Math.Max(1, Count);
     }
 }
