@@ -9,6 +9,20 @@ public static class VaeProcess
 
     public static Result Run(params string[] args)
     {
+        using var process = Start(args);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"vae {string.Join(' ', args)} did not finish in 3 minutes");
+        }
+        return new Result(process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary>Starts `vae` with redirected output and returns at once.</summary>
+    public static Process Start(params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -20,14 +34,6 @@ public static class VaeProcess
         // Never reach for the network or a user's cache from a test: the data comes from ../shared.
         start.Environment["VAE_MNIST_DIR"] = SharedData.MnistDir;
         start.Environment["VAE_MNIST_MIRRORS"] = "http://127.0.0.1:9/";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"vae {string.Join(' ', args)} did not finish in 3 minutes");
-        }
-        return new Result(process.ExitCode, output.Result, error.Result);
+        return Process.Start(start)!;
     }
 }
