@@ -22,7 +22,7 @@ public sealed unsafe class SgemmTests
         return data;
     }
 
-    /// <summary>Every GEMM of a K&amp;W VAE training step at batch 100 (weights stored [out, in]).</summary>
+    /// <summary>Every GEMM of a K&amp;W VAE training step at batch 100, 784-500-2 (weights stored [out, in]).</summary>
     public static TheoryData<int, int, int, bool, bool> ModelShapes() => new()
     {
         { 100, 500, 784, false, true },
@@ -34,6 +34,8 @@ public sealed unsafe class SgemmTests
         { 100, 4, 500, false, true },
         { 4, 500, 100, true, false },
         { 500, 2, 100, true, false },
+        { 100, 500, 4, false, false },
+        { 100, 2, 500, false, false },
     };
 
     [Theory]

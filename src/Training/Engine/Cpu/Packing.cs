@@ -40,19 +40,22 @@ internal static unsafe class Packing
             return;
         }
 
-        // Each lane is a source row running along the depth: a transpose, done in square register blocks where
-        // the panel is full and as wide as a whole number of vectors (B panels); the rest element by element.
-        int blockedDepth = lanes == width && width % TLanes.Count == 0 ? depth - depth % TLanes.Count : 0;
+        // Each lane is a source row running along the depth: a transpose. It is done in square register blocks
+        // wherever a whole block of lanes and steps lies inside the panel, element by element around them (the
+        // depth remainder, the last lanes of an overhanging panel, and A panels, whose width is not a multiple
+        // of the vector).
+        int blockedLanes = width % TLanes.Count == 0 ? lanes - lanes % TLanes.Count : 0;
+        int blockedDepth = depth - depth % TLanes.Count;
         for (int p0 = 0; p0 < blockedDepth; p0 += TLanes.Count)
         {
-            for (int l0 = 0; l0 < width; l0 += TLanes.Count)
+            for (int l0 = 0; l0 < blockedLanes; l0 += TLanes.Count)
                 TLanes.TransposeBlock(src + (nint)l0 * laneStride + p0, laneStride, dst + p0 * width + l0, width);
         }
 
-        for (int p = blockedDepth; p < depth; p++)
+        for (int p = 0; p < depth; p++)
         {
             float* to = dst + p * width;
-            for (int l = 0; l < lanes; l++)
+            for (int l = p < blockedDepth ? blockedLanes : 0; l < lanes; l++)
                 to[l] = src[(nint)l * laneStride + p];
             for (int l = lanes; l < width; l++)
                 to[l] = 0f;
