@@ -17,6 +17,10 @@ internal static unsafe class Packing
     public static void Panel<TLanes, TVector>(float* src, int laneStride, int depthStride, int lanes, int width, int depth, float* dst)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
+        // An overhanging panel is cleared in one vectorised sweep, then only its real lanes are copied.
+        if (lanes < width)
+            new Span<float>(dst, width * depth).Clear();
+
         if (laneStride == 1)
         {
             // Each step's lanes are adjacent in the source: one block copy per step (width is a JIT-time
@@ -30,12 +34,8 @@ internal static unsafe class Packing
 
             for (int p = 0; p < depth; p++)
             {
-                float* from = src + (nint)p * depthStride;
-                float* to = dst + p * width;
                 for (int l = 0; l < lanes; l++)
-                    to[l] = from[l];
-                for (int l = lanes; l < width; l++)
-                    to[l] = 0f;
+                    dst[p * width + l] = src[(nint)p * depthStride + l];
             }
             return;
         }
@@ -54,11 +54,8 @@ internal static unsafe class Packing
 
         for (int p = 0; p < depth; p++)
         {
-            float* to = dst + p * width;
             for (int l = p < blockedDepth ? blockedLanes : 0; l < lanes; l++)
-                to[l] = src[(nint)l * laneStride + p];
-            for (int l = lanes; l < width; l++)
-                to[l] = 0f;
+                dst[p * width + l] = src[(nint)l * laneStride + p];
         }
     }
 }

@@ -12,11 +12,11 @@ namespace VaePipeline.Training.Engine.Cpu;
 public static unsafe class Sgemm
 {
     /// <summary>
-    /// Below this many flops per thread, handing a part to another thread costs about what it saves: a hand-off
-    /// to a spinning worker takes ~0.3 µs, a core does 250 kFLOP in ~1.5 µs here, and a 100×25×100 product
-    /// (0.5 MFLOP) measured 5.6 µs on one thread, 4.0 µs on two.
+    /// Below this many flops per thread, handing a part to another thread costs about what it saves: the
+    /// hand-off to a spinning worker takes ~0.3 µs, and 200 kFLOP ~1 µs of a core's time. Measured here,
+    /// 100×4×500 (0.4 MFLOP) takes 14 µs on one thread and 9.5 µs on two.
     /// </summary>
-    private const double MinFlopsPerThread = 2.5e5;
+    private const double MinFlopsPerThread = 2e5;
 
     /// <summary>The instruction set <see cref="Multiply"/> uses on this machine.</summary>
     internal static SimdPath BestPath { get; } =
