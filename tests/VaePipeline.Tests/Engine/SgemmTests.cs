@@ -22,7 +22,7 @@ public sealed unsafe class SgemmTests
         return data;
     }
 
-    /// <summary>Every GEMM of a K&amp;W VAE training step at batch 100 (weights stored [out, in]).</summary>
+    /// <summary>Every GEMM of a K&amp;W VAE training step at batch 100, 784-500-2 (weights stored [out, in]).</summary>
     public static TheoryData<int, int, int, bool, bool> ModelShapes() => new()
     {
         { 100, 500, 784, false, true },
@@ -34,6 +34,8 @@ public sealed unsafe class SgemmTests
         { 100, 4, 500, false, true },
         { 4, 500, 100, true, false },
         { 500, 2, 100, true, false },
+        { 100, 500, 4, false, false },
+        { 100, 2, 500, false, false },
     };
 
     [Theory]
@@ -65,6 +67,7 @@ public sealed unsafe class SgemmTests
     [InlineData(2.5f, 1f)]
     [InlineData(0.75f, -1.25f)]
     [InlineData(1f, 0.5f)]
+    [InlineData(0f, 0.5f)]
     public void AlphaAndBetaScaleTheTerms(float alpha, float beta)
     {
         // k = 600 spans several depth blocks, so beta must be applied once, not once per block.
@@ -141,6 +144,35 @@ public sealed unsafe class SgemmTests
             gemm.Run(0.9f, 0.3f, threads);
             Assert.Equal(single, gemm.Window());
         }
+    }
+
+    [Fact]
+    public void ConcurrentCallersGetTheSameBits()
+    {
+        // Callers that find the worker team busy run all their parts themselves; nothing may leak between calls.
+        GemmCase[] cases = [.. Enumerable.Range(0, 4).Select(i => new GemmCase(60 + 7 * i, 300 - 11 * i, 200, i % 2 == 0, i >= 2, seed: 40 + i))];
+        float[][] expected = [.. cases.Select(gemm =>
+        {
+            gemm.Run(1f, 0f, threads: 1);
+            return gemm.Window();
+        })];
+
+        var failures = new System.Collections.Concurrent.ConcurrentBag<int>();
+        Thread[] callers = [.. cases.Select((gemm, i) => new Thread(() =>
+        {
+            for (int repeat = 0; repeat < 20; repeat++)
+            {
+                gemm.ResetC();
+                gemm.Run(1f, 0f, threads: 2);
+                if (!gemm.Window().AsSpan().SequenceEqual(expected[i]))
+                    failures.Add(i);
+            }
+        }))];
+        foreach (Thread caller in callers)
+            caller.Start();
+        foreach (Thread caller in callers)
+            caller.Join();
+        Assert.Empty(failures);
     }
 
     [Theory]

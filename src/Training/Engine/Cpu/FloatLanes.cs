@@ -57,36 +57,47 @@ internal readonly unsafe struct Lanes512 : IFloatLanes<Vector512<float>>
     public static Vector512<float> MultiplyAdd(Vector512<float> left, Vector512<float> right, Vector512<float> addend) =>
         Vector512.FusedMultiplyAdd(left, right, addend);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void TransposeBlock(float* src, nint srcStride, float* dst, nint dstStride)
     {
         // Rows are taken four at a time (group g = rows 4g..4g+3). Two unpack rounds leave, in every 128-bit lane L
-        // of quad[4g + e], element 4L + e of the group's four rows; a 4 × 4 transpose of 128-bit lanes across the
-        // four groups then assembles output row 4L + e.
-        Vector512<float>* quad = stackalloc Vector512<float>[16];
-        for (int g = 0; g < 4; g++)
-        {
-            float* row = src + 4 * g * srcStride;
-            Vector512<float> r0 = Vector512.Load(row), r1 = Vector512.Load(row + srcStride);
-            Vector512<float> r2 = Vector512.Load(row + 2 * srcStride), r3 = Vector512.Load(row + 3 * srcStride);
-            Vector512<double> t0 = Avx512F.UnpackLow(r0, r1).AsDouble(), t1 = Avx512F.UnpackHigh(r0, r1).AsDouble();
-            Vector512<double> t2 = Avx512F.UnpackLow(r2, r3).AsDouble(), t3 = Avx512F.UnpackHigh(r2, r3).AsDouble();
-            quad[4 * g] = Avx512F.UnpackLow(t0, t2).AsSingle();
-            quad[4 * g + 1] = Avx512F.UnpackHigh(t0, t2).AsSingle();
-            quad[4 * g + 2] = Avx512F.UnpackLow(t1, t3).AsSingle();
-            quad[4 * g + 3] = Avx512F.UnpackHigh(t1, t3).AsSingle();
-        }
+        // of the group's e-th vector, element 4L + e of its four rows; a 4 × 4 transpose of 128-bit lanes across
+        // the four groups then assembles output row 4L + e.
+        UnpackFourRows(src, srcStride, out var g00, out var g01, out var g02, out var g03);
+        UnpackFourRows(src + 4 * srcStride, srcStride, out var g10, out var g11, out var g12, out var g13);
+        UnpackFourRows(src + 8 * srcStride, srcStride, out var g20, out var g21, out var g22, out var g23);
+        UnpackFourRows(src + 12 * srcStride, srcStride, out var g30, out var g31, out var g32, out var g33);
+        nint step = 4 * dstStride;
+        StoreLaneTranspose(g00, g10, g20, g30, dst, step);
+        StoreLaneTranspose(g01, g11, g21, g31, dst + dstStride, step);
+        StoreLaneTranspose(g02, g12, g22, g32, dst + 2 * dstStride, step);
+        StoreLaneTranspose(g03, g13, g23, g33, dst + 3 * dstStride, step);
+    }
 
-        for (int e = 0; e < 4; e++)
-        {
-            Vector512<float> low01 = Avx512F.Shuffle4x128(quad[e], quad[4 + e], 0x44);
-            Vector512<float> high01 = Avx512F.Shuffle4x128(quad[e], quad[4 + e], 0xEE);
-            Vector512<float> low23 = Avx512F.Shuffle4x128(quad[8 + e], quad[12 + e], 0x44);
-            Vector512<float> high23 = Avx512F.Shuffle4x128(quad[8 + e], quad[12 + e], 0xEE);
-            Avx512F.Shuffle4x128(low01, low23, 0x88).Store(dst + e * dstStride);
-            Avx512F.Shuffle4x128(low01, low23, 0xDD).Store(dst + (4 + e) * dstStride);
-            Avx512F.Shuffle4x128(high01, high23, 0x88).Store(dst + (8 + e) * dstStride);
-            Avx512F.Shuffle4x128(high01, high23, 0xDD).Store(dst + (12 + e) * dstStride);
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UnpackFourRows(float* row, nint stride,
+        out Vector512<float> e0, out Vector512<float> e1, out Vector512<float> e2, out Vector512<float> e3)
+    {
+        Vector512<float> r0 = Vector512.Load(row), r1 = Vector512.Load(row + stride);
+        Vector512<float> r2 = Vector512.Load(row + 2 * stride), r3 = Vector512.Load(row + 3 * stride);
+        Vector512<double> t0 = Avx512F.UnpackLow(r0, r1).AsDouble(), t1 = Avx512F.UnpackHigh(r0, r1).AsDouble();
+        Vector512<double> t2 = Avx512F.UnpackLow(r2, r3).AsDouble(), t3 = Avx512F.UnpackHigh(r2, r3).AsDouble();
+        e0 = Avx512F.UnpackLow(t0, t2).AsSingle();
+        e1 = Avx512F.UnpackHigh(t0, t2).AsSingle();
+        e2 = Avx512F.UnpackLow(t1, t3).AsSingle();
+        e3 = Avx512F.UnpackHigh(t1, t3).AsSingle();
+    }
+
+    /// <summary>Stores lane L of (g0, g1, g2, g3), concatenated, to dst + L · step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreLaneTranspose(Vector512<float> g0, Vector512<float> g1, Vector512<float> g2, Vector512<float> g3, float* dst, nint step)
+    {
+        Vector512<float> low01 = Avx512F.Shuffle4x128(g0, g1, 0x44), high01 = Avx512F.Shuffle4x128(g0, g1, 0xEE);
+        Vector512<float> low23 = Avx512F.Shuffle4x128(g2, g3, 0x44), high23 = Avx512F.Shuffle4x128(g2, g3, 0xEE);
+        Avx512F.Shuffle4x128(low01, low23, 0x88).Store(dst);
+        Avx512F.Shuffle4x128(low01, low23, 0xDD).Store(dst + step);
+        Avx512F.Shuffle4x128(high01, high23, 0x88).Store(dst + 2 * step);
+        Avx512F.Shuffle4x128(high01, high23, 0xDD).Store(dst + 3 * step);
     }
 }
 
@@ -112,29 +123,39 @@ internal readonly unsafe struct Lanes256 : IFloatLanes<Vector256<float>>
     public static Vector256<float> MultiplyAdd(Vector256<float> left, Vector256<float> right, Vector256<float> addend) =>
         Vector256.FusedMultiplyAdd(left, right, addend);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void TransposeBlock(float* src, nint srcStride, float* dst, nint dstStride)
     {
-        // Within each 128-bit half, two shuffle rounds gather element e of four rows (quad[4h + e] for rows
-        // 4h..4h+3); swapping halves between the two row groups then forms output rows e and 4 + e.
-        Vector256<float>* quad = stackalloc Vector256<float>[8];
-        for (int h = 0; h < 2; h++)
-        {
-            float* row = src + 4 * h * srcStride;
-            Vector256<float> r0 = Vector256.Load(row), r1 = Vector256.Load(row + srcStride);
-            Vector256<float> r2 = Vector256.Load(row + 2 * srcStride), r3 = Vector256.Load(row + 3 * srcStride);
-            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-            Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-            quad[4 * h] = Avx.Shuffle(t0, t2, 0x44);
-            quad[4 * h + 1] = Avx.Shuffle(t0, t2, 0xEE);
-            quad[4 * h + 2] = Avx.Shuffle(t1, t3, 0x44);
-            quad[4 * h + 3] = Avx.Shuffle(t1, t3, 0xEE);
-        }
+        // Within each 128-bit half, two shuffle rounds gather element e of four rows (rows 0-3, then 4-7);
+        // joining the matching halves of the two row groups then forms output rows e and 4 + e.
+        ShuffleFourRows(src, srcStride, out var low0, out var low1, out var low2, out var low3);
+        ShuffleFourRows(src + 4 * srcStride, srcStride, out var high0, out var high1, out var high2, out var high3);
+        StoreHalves(low0, high0, dst, 4 * dstStride);
+        StoreHalves(low1, high1, dst + dstStride, 4 * dstStride);
+        StoreHalves(low2, high2, dst + 2 * dstStride, 4 * dstStride);
+        StoreHalves(low3, high3, dst + 3 * dstStride, 4 * dstStride);
+    }
 
-        for (int e = 0; e < 4; e++)
-        {
-            Avx.Permute2x128(quad[e], quad[4 + e], 0x20).Store(dst + e * dstStride);
-            Avx.Permute2x128(quad[e], quad[4 + e], 0x31).Store(dst + (4 + e) * dstStride);
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ShuffleFourRows(float* row, nint stride,
+        out Vector256<float> e0, out Vector256<float> e1, out Vector256<float> e2, out Vector256<float> e3)
+    {
+        Vector256<float> r0 = Vector256.Load(row), r1 = Vector256.Load(row + stride);
+        Vector256<float> r2 = Vector256.Load(row + 2 * stride), r3 = Vector256.Load(row + 3 * stride);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        e0 = Avx.Shuffle(t0, t2, 0x44);
+        e1 = Avx.Shuffle(t0, t2, 0xEE);
+        e2 = Avx.Shuffle(t1, t3, 0x44);
+        e3 = Avx.Shuffle(t1, t3, 0xEE);
+    }
+
+    /// <summary>Stores the low halves of (low, high), concatenated, to dst and their high halves to dst + step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreHalves(Vector256<float> low, Vector256<float> high, float* dst, nint step)
+    {
+        Avx.Permute2x128(low, high, 0x20).Store(dst);
+        Avx.Permute2x128(low, high, 0x31).Store(dst + step);
     }
 }
 
@@ -162,5 +183,6 @@ internal readonly unsafe struct LanesScalar : IFloatLanes<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MultiplyAdd(float left, float right, float addend) => MathF.FusedMultiplyAdd(left, right, addend);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void TransposeBlock(float* src, nint srcStride, float* dst, nint dstStride) => *dst = *src;
 }

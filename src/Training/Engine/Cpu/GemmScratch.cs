@@ -7,7 +7,7 @@ namespace VaePipeline.Training.Engine.Cpu;
 /// </summary>
 internal sealed unsafe class GemmScratch
 {
-    /// <summary>Floats in the packed A block (MC × KC): sized to sit in L2 (1 MB on the target) next to C tiles.</summary>
+    /// <summary>Floats in the packed A block (MC × KC, when A needs packing): a quarter of the 1 MB L2.</summary>
     public const int PackedACapacity = 64 * 1024;
 
     /// <summary>Floats in the packed B block (KC × NC): half of L2, so the panels just packed are still there when read.</summary>

@@ -7,10 +7,11 @@ namespace VaePipeline.Training.Engine.Cpu;
 /// over a packed A micro-panel and a packed B micro-panel.
 /// </summary>
 /// <remarks>
-/// Six rows by two vectors is twelve independent accumulators: enough to cover the FMA latency (4 cycles, 2 FMA
-/// pipes, so at least 8 chains in flight), and with the two B vectors and the A broadcast it is 15 registers, so
-/// the same tile fits AVX2's 16 ymm registers as well as AVX-512's 32 zmm without spilling. Each step of k loads
-/// 2 vectors plus 6 scalars for 12 FMAs, well inside the two loads per cycle the core sustains.
+/// Six rows by two vectors is twelve independent accumulators, enough to cover the FMA latency (4 cycles on
+/// 2 pipes: at least 8 chains in flight). With the two B vectors and the A broadcast that is 15 registers, so
+/// one tile fits AVX2's 16 ymm registers as well as AVX-512's 32 zmm and a single kernel serves both. An 8-row
+/// tile (19 zmm) measured no faster on the model's shapes: this one already runs at about 90% of an FMA-only
+/// loop, and a step's 8 loads per 12 FMAs are well within the core's load bandwidth.
 /// </remarks>
 internal static unsafe class MicroKernel
 {

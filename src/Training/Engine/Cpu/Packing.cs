@@ -17,6 +17,10 @@ internal static unsafe class Packing
     public static void Panel<TLanes, TVector>(float* src, int laneStride, int depthStride, int lanes, int width, int depth, float* dst)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
+        // An overhanging panel is cleared in one vectorised sweep, then only its real lanes are copied.
+        if (lanes < width)
+            new Span<float>(dst, width * depth).Clear();
+
         if (laneStride == 1)
         {
             // Each step's lanes are adjacent in the source: one block copy per step (width is a JIT-time
@@ -30,32 +34,28 @@ internal static unsafe class Packing
 
             for (int p = 0; p < depth; p++)
             {
-                float* from = src + (nint)p * depthStride;
-                float* to = dst + p * width;
                 for (int l = 0; l < lanes; l++)
-                    to[l] = from[l];
-                for (int l = lanes; l < width; l++)
-                    to[l] = 0f;
+                    dst[p * width + l] = src[(nint)p * depthStride + l];
             }
             return;
         }
 
-        // Each lane is a source row running along the depth: a transpose, done in square register blocks where
-        // the panel is full and as wide as a whole number of vectors (B panels); the rest element by element.
-        int blockedDepth = lanes == width && width % TLanes.Count == 0 ? depth - depth % TLanes.Count : 0;
+        // Each lane is a source row running along the depth: a transpose. It is done in square register blocks
+        // wherever a whole block of lanes and steps lies inside the panel, element by element around them (the
+        // depth remainder, the last lanes of an overhanging panel, and A panels, whose width is not a multiple
+        // of the vector).
+        int blockedLanes = width % TLanes.Count == 0 ? lanes - lanes % TLanes.Count : 0;
+        int blockedDepth = depth - depth % TLanes.Count;
         for (int p0 = 0; p0 < blockedDepth; p0 += TLanes.Count)
         {
-            for (int l0 = 0; l0 < width; l0 += TLanes.Count)
+            for (int l0 = 0; l0 < blockedLanes; l0 += TLanes.Count)
                 TLanes.TransposeBlock(src + (nint)l0 * laneStride + p0, laneStride, dst + p0 * width + l0, width);
         }
 
-        for (int p = blockedDepth; p < depth; p++)
+        for (int p = 0; p < depth; p++)
         {
-            float* to = dst + p * width;
-            for (int l = 0; l < lanes; l++)
-                to[l] = src[(nint)l * laneStride + p];
-            for (int l = lanes; l < width; l++)
-                to[l] = 0f;
+            for (int l = p < blockedDepth ? blockedLanes : 0; l < lanes; l++)
+                dst[p * width + l] = src[(nint)l * laneStride + p];
         }
     }
 }
