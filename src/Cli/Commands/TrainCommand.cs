@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using VaePipeline.Cli.Output;
 using VaePipeline.Model;
 using VaePipeline.Training.Checkpoints;
@@ -91,27 +92,23 @@ internal static class TrainCommand
         var training = TrainingFrom(parse, checkpoint?.Options ?? DefaultTraining).Validate();
         if (checkpoint is not null) CheckResumable(checkpoint, model, training, directory);
 
+        // Ctrl+C (SIGINT) and a scheduler's SIGTERM both stop the loop at the next step, which writes a checkpoint first.
         using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        Action<PosixSignalContext> stop = context =>
         {
-            e.Cancel = true; // let the loop write a checkpoint and return
+            context.Cancel = true;
             cancel.Cancel();
         };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancel.Token);
-            using IBackend backend = new CpuBackend(parse.GetValue(Threads));
-            Directory.CreateDirectory(directory);
-            MetricsLog.TruncateAfter(directory, checkpoint?.Step ?? 0);
-            var trainer = new Trainer(model, training, train, test, backend, directory, checkpoint);
-            var outcome = TrainingConsole.Run(trainer, directory, cancel.Token);
-            return outcome == TrainingOutcome.Completed ? 0 : 130;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, stop);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, stop);
+
+        var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancel.Token);
+        using IBackend backend = new CpuBackend(parse.GetValue(Threads));
+        Directory.CreateDirectory(directory);
+        MetricsLog.TruncateAfter(directory, checkpoint?.Step ?? 0);
+        var trainer = new Trainer(model, training, train, test, backend, directory, checkpoint);
+        var outcome = TrainingConsole.Run(trainer, directory, cancel.Token);
+        return outcome == TrainingOutcome.Completed ? 0 : 130;
     }
 
     /// <summary>The model asked for: each option given on the command line, else the base (defaults, or the checkpoint's).</summary>

@@ -20,16 +20,17 @@ public static class VaeProcess
         return new Result(process.ExitCode, output.Result, error.Result);
     }
 
-    /// <summary>Starts `vae` with redirected output and returns at once.</summary>
-    public static Process Start(params string[] args)
+    /// <summary>Starts `vae` with redirected output and returns at once; <paramref name="launcher"/> is a command line to run it through.</summary>
+    public static Process Start(string[] args, string[]? launcher = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        string[] command = [.. launcher ?? [], "dotnet", Path.Combine(AppContext.BaseDirectory, "vae.dll")];
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vae.dll"));
+        foreach (var part in command[1..]) start.ArgumentList.Add(part);
         foreach (var a in args) start.ArgumentList.Add(a);
         // Never reach for the network or a user's cache from a test: the data comes from ../shared.
         start.Environment["VAE_MNIST_DIR"] = SharedData.MnistDir;
