@@ -21,7 +21,7 @@ public class InterruptTests
         // host may be such a process; the runtime keeps an inherited "ignore". Restore the default before exec, as a
         // terminal would have it.
         using var process = VaeProcess.Start(
-            ["train", "--out", run, "--train-size", "1000", "--hidden", "32", "--steps", "10000000"],
+            ["train", "--out", run, "--train-size", "1000", "--hidden", "32", "--steps", "10000000", "--eval-every", "10000000"],
             launcher: ["python3", "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"]);
         try
         {
@@ -34,8 +34,10 @@ public class InterruptTests
             Thread.Sleep(500); // some steps happen
 
             using (var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString()])!) kill.WaitForExit();
-            string rest = process.StandardOutput.ReadToEnd();
+            // Wait first: a child that ignored the signal must fail the test, not hang it. With no per-epoch lines the
+            // one line still to come fits the pipe, so the child never blocks on a full pipe meanwhile.
             Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "vae did not exit after the signal");
+            string rest = process.StandardOutput.ReadToEnd();
             errorReader.Join();
             Assert.Equal(130, process.ExitCode);
             var match = Regex.Match(rest, @"interrupted at step (\d+): checkpoint written to .*; continue with --resume");
