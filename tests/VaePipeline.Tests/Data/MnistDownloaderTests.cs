@@ -1,5 +1,4 @@
 using VaePipeline.Data;
-using VaePipeline.Tests.IO;
 
 namespace VaePipeline.Tests.Data;
 

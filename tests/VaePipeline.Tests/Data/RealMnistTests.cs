@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using VaePipeline.Data;
-using VaePipeline.Tests.IO;
 
 namespace VaePipeline.Tests.Data;
 

@@ -1,5 +1,4 @@
 using VaePipeline.Training.Engine.Cpu;
-using Xunit;
 
 namespace VaePipeline.Tests.Engine;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using VaePipeline.IO;
-using Xunit;
 
 namespace VaePipeline.Tests.IO;
 

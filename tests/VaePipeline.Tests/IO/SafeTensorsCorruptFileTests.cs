@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using VaePipeline.IO;
-using Xunit;
 
 namespace VaePipeline.Tests.IO;
 

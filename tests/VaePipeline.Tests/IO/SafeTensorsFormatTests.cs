@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using VaePipeline.IO;
-using Xunit;
 
 namespace VaePipeline.Tests.IO;
 

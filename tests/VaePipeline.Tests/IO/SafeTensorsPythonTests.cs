@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
 using VaePipeline.IO;
-using Xunit;
 
 namespace VaePipeline.Tests.IO;
 

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using VaePipeline.IO;
-using Xunit;
 
 namespace VaePipeline.Tests.IO;
 
