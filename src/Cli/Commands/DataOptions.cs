@@ -15,7 +15,8 @@ internal static class DataOptions
 
     public static async Task<(MnistSplit Train, MnistSplit Test)> Load(string? directory, CancellationToken cancellation)
     {
-        var progress = new Progress<MnistDownloadProgress>(p => Console.Error.Write(
+        // Drawn only on a terminal: a redirected log would get one line per chunk.
+        var progress = Console.IsErrorRedirected ? null : new Progress<MnistDownloadProgress>(p => Console.Error.Write(
             $"\rdownloading {p.FileName}: {p.BytesReceived / 1e6:F1}{(p.TotalBytes is { } total ? $" / {total / 1e6:F1}" : "")} MB".PadRight(72)));
         var source = new MnistSource(progress: progress);
         string folder = await source.LocateAsync(directory, cancellation);

@@ -51,9 +51,11 @@ internal static class EvaluateCommand
             $"{name} ELBO  {elbo.Elbo:F2} nats  (reconstruction {elbo.Reconstruction:F2}, KL {elbo.Kl:F2}; {split.Count:N0} images, step {checkpoint.Step:N0})"));
         if (k > 0)
         {
-            var progress = new Progress<int>(done => Console.Error.Write($"\rIWAE k={k}: {done:N0}/{split.Count:N0} images"));
+            // A progress line only where a person watches; in a log it would be noise.
+            var progress = Console.IsErrorRedirected ? null
+                : new Progress<int>(done => Console.Error.Write($"\rIWAE k={k}: {done:N0}/{split.Count:N0} images"));
             double iwae = evaluator.ImportanceWeighted(split, k, progress);
-            Console.Error.Write("\r".PadRight(60) + "\r");
+            if (progress is not null) Console.Error.Write("\r".PadRight(60) + "\r");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} IWAE  {iwae:F2} nats  (log p(x) bound, k = {k}; {clock.Elapsed.TotalSeconds:F1} s)"));
         }
         return 0;

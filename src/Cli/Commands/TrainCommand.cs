@@ -32,7 +32,12 @@ internal static class TrainCommand
     private static readonly Option<int> Epochs = new("--epochs", "-e") { Description = "Passes over the training images.", DefaultValueFactory = _ => DefaultTraining.Epochs };
     private static readonly Option<long?> Steps = new("--steps") { Description = "Total optimizer steps instead of --epochs." };
     private static readonly Option<int> BatchSize = new("--batch-size", "-b") { Description = "Images per step.", DefaultValueFactory = _ => DefaultTraining.BatchSize };
-    private static readonly Option<float> LearningRate = new("--lr") { Description = "Adam learning rate (betas 0.9/0.999, eps 1e-8).", DefaultValueFactory = _ => DefaultTraining.Adam.LearningRate };
+    private static readonly Option<float> LearningRate = new("--lr") { Description = "Adam learning rate (betas 0.9/0.999).", DefaultValueFactory = _ => DefaultTraining.Adam.LearningRate };
+    private static readonly Option<float> AdamEpsilon = new("--adam-eps")
+    {
+        Description = "Adam's ε. The loss is a per-image mean, so ε acts as if multiplied by the batch size on a summed loss.",
+        DefaultValueFactory = _ => DefaultTraining.Adam.Epsilon,
+    };
     private static readonly Option<ulong> Seed = new("--seed") { Description = "Seed for initialisation, shuffling and noise: same seed, machine and thread count give a bit-identical run.", DefaultValueFactory = _ => DefaultTraining.Seed };
     private static readonly Option<int?> TrainSize = new("--train-size") { Description = "Train on the first N training images only (default: all 60,000).", HelpName = "N" };
     private static readonly Option<long?> EvalEvery = new("--eval-every") { Description = "Test ELBO, checkpoint and metrics row every N steps (default: every epoch).", HelpName = "N" };
@@ -66,7 +71,7 @@ internal static class TrainCommand
     {
         var command = new Command("train", "Train a VAE on MNIST (defaults: the Kingma & Welling model, 100 epochs on all 60,000 images).")
         {
-            Data, Out, Resume, Force, Epochs, Steps, BatchSize, LearningRate, Seed, TrainSize, EvalEvery, Threads,
+            Data, Out, Resume, Force, Epochs, Steps, BatchSize, LearningRate, AdamEpsilon, Seed, TrainSize, EvalEvery, Threads,
             Hidden, Latent, ActivationOption, LikelihoodOption, Kl, Beta, BinarizationOption,
         };
         command.SetAction((parse, cancellation) => CommandErrors.Run(() => Run(parse)));
@@ -129,7 +134,11 @@ internal static class TrainCommand
         Epochs = Given(parse, Epochs) ? parse.GetValue(Epochs) : b.Epochs,
         Steps = Given(parse, Steps) ? parse.GetValue(Steps) : Given(parse, Epochs) ? null : b.Steps,
         BatchSize = Given(parse, BatchSize) ? parse.GetValue(BatchSize) : b.BatchSize,
-        Adam = Given(parse, LearningRate) ? b.Adam with { LearningRate = parse.GetValue(LearningRate) } : b.Adam,
+        Adam = b.Adam with
+        {
+            LearningRate = Given(parse, LearningRate) ? parse.GetValue(LearningRate) : b.Adam.LearningRate,
+            Epsilon = Given(parse, AdamEpsilon) ? parse.GetValue(AdamEpsilon) : b.Adam.Epsilon,
+        },
         Seed = Given(parse, Seed) ? parse.GetValue(Seed) : b.Seed,
         TrainSize = Given(parse, TrainSize) ? parse.GetValue(TrainSize) : b.TrainSize,
         EvalEvery = Given(parse, EvalEvery) ? parse.GetValue(EvalEvery) : b.EvalEvery,
@@ -141,7 +150,7 @@ internal static class TrainCommand
         if (!model.SameAs(c.Model))
             throw new ArgumentException($"the checkpoint in {directory} is of another model: it has {c.Model.ToJson()}, this command asks for {model.ToJson()}");
         if (training with { Epochs = c.Options.Epochs, Steps = c.Options.Steps, EvalEvery = c.Options.EvalEvery } != c.Options)
-            throw new ArgumentException($"--resume continues a run as it was: batch size, learning rate, seed and train size must stay those of {directory}");
+            throw new ArgumentException($"--resume continues a run as it was: batch size, Adam settings, seed and train size must stay those of {directory}");
     }
 
     private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };

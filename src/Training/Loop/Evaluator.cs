@@ -101,7 +101,7 @@ public sealed class Evaluator
             _backend.Download(sampler.KlPerRow, logQMinusLogP.AsSpan(0, rows));
             for (int i = 0; i < n; i++)
                 total += LogMeanExp(logLik.AsSpan(i * k, k), logQMinusLogP.AsSpan(i * k, k));
-            progress?.Report(start + n);
+            if ((start + n) * 100L / split.Count != start * 100L / split.Count) progress?.Report(start + n); // each whole percent
         }
         return total / split.Count;
     }

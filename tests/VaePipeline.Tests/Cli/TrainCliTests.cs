@@ -12,6 +12,7 @@ public class TrainCliTests
     [InlineData("'-3' is not a positive layer width", "--hidden", "500,-3")]
     [InlineData("epochs must be ≥ 1", "--epochs", "0")]
     [InlineData("beta must be a finite number ≥ 0", "--beta", "-1")]
+    [InlineData("Adam epsilon must be positive", "--adam-eps", "0")]
     public void Nonsense_options_get_one_clear_error_and_a_nonzero_exit(string message, params string[] args)
     {
         using var dir = new TempDirectory();
