@@ -70,7 +70,8 @@ public static class CheckpointStore
         if (!File.Exists(statePath)) throw new CheckpointException($"{directory} holds no checkpoint ({StateFile} is missing)");
         try
         {
-            var state = JsonNode.Parse(File.ReadAllText(statePath))!.AsObject();
+            var state = JsonNode.Parse(File.ReadAllText(statePath)) as JsonObject
+                        ?? throw new CheckpointException($"{statePath} does not hold a JSON object");
             if ((string?)state["format"] != Format)
                 throw new CheckpointException($"{statePath} is not a VaePipeline checkpoint (format {(string?)state["format"] ?? "missing"})");
             foreach (var file in new[] { ModelFile, OptimizerFile })
@@ -80,27 +81,27 @@ public static class CheckpointStore
                 if (Sha256(path) != (string?)state["sha256"]?[file])
                     throw new CheckpointException($"{file} in {directory} does not belong to its {StateFile} (a write was interrupted?): its SHA-256 differs");
             }
-            var config = VaeConfig.FromJson(state["model"]!.ToJsonString());
-            var options = state["training"].Deserialize<TrainingOptions>(VaeConfig.JsonOptions)!.Validate();
+            var config = VaeConfig.FromJson(Required(state, "model").ToJsonString());
+            var options = Required(state, "training").Deserialize<TrainingOptions>(VaeConfig.JsonOptions)!.Validate();
             var layout = new ParameterLayout(config);
             var weights = SafeTensors.Read(Path.Combine(directory, ModelFile));
             var moments = SafeTensors.Read(Path.Combine(directory, OptimizerFile));
             var lastTest = state["last_test"] is JsonObject t
-                ? new ElboTotals((double)t["elbo"]!, (double)t["reconstruction"]!, (double)t["kl"]!)
+                ? new ElboTotals((double)Required(t, "elbo"), (double)Required(t, "reconstruction"), (double)Required(t, "kl"))
                 : (ElboTotals?)null;
-            return new TrainingCheckpoint(config, options, (long)state["step"]!, (double)state["epoch"]!, (long)state["adam_step"]!, layout,
+            return new TrainingCheckpoint(config, options, (long)Required(state, "step"), (double)Required(state, "epoch"),
+                (long)Required(state, "adam_step"), layout,
                 Flatten(layout, weights, ""), Flatten(layout, moments, "exp_avg."), Flatten(layout, moments, "exp_avg_sq."),
-                lastTest, (double)state["train_seconds"]!);
+                lastTest, (double)Required(state, "train_seconds"));
         }
-        catch (Exception e) when (e is JsonException or SafeTensorsException or ArgumentException or InvalidOperationException or NullReferenceException or FormatException)
+        catch (Exception e) when (e is JsonException or SafeTensorsException or ArgumentException or InvalidOperationException or FormatException)
         {
             throw new CheckpointException($"cannot read the checkpoint in {directory}: {e.Message}", e);
         }
     }
 
-    /// <summary>Reads just the weights of <c>model.safetensors</c> into the flat layout of <paramref name="config"/>.</summary>
-    public static float[] LoadWeights(string directory, VaeConfig config) =>
-        Flatten(new ParameterLayout(config), SafeTensors.Read(Path.Combine(directory, ModelFile)), "");
+    private static JsonNode Required(JsonObject node, string name) =>
+        node[name] ?? throw new CheckpointException($"{StateFile} lacks \"{name}\"");
 
     private static List<NamedTensor> Tensors(ParameterLayout layout, float[] flat, string prefix) =>
         layout.Tensors.Select(t => new NamedTensor(prefix + t.Name, t.Shape, flat.AsMemory(t.Offset, t.Length))).ToList();

@@ -31,7 +31,9 @@ public static class MetricsLog
         string path = Path.Combine(directory, FileName);
         if (!File.Exists(path)) return;
         var lines = File.ReadAllLines(path);
-        var kept = lines.Take(1).Concat(lines.Skip(1).Where(l => long.Parse(l.AsSpan(0, l.IndexOf(',')), CultureInfo.InvariantCulture) <= step));
+        // Rows whose step cannot be read (a hand-edited file) are dropped with the rest rather than stopping the run.
+        var kept = lines.Take(1).Concat(lines.Skip(1).Where(l =>
+            long.TryParse(l.Split(',')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long rowStep) && rowStep <= step));
         AtomicFile.WriteAllText(path, string.Join('\n', kept) + "\n");
     }
 

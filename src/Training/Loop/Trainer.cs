@@ -76,8 +76,6 @@ public sealed class Trainer
 
     public long Step => _step;
 
-    public Vae Model => _model;
-
     /// <summary>Trains until the step budget is spent, or until <paramref name="cancellation"/> fires (then it checkpoints first).</summary>
     public TrainingOutcome Run(ITrainingObserver observer, CancellationToken cancellation = default)
     {
