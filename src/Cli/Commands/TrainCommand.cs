@@ -59,6 +59,8 @@ internal static class TrainCommand
         },
     };
     private static readonly Option<int> Latent = new("--latent", "-z") { Description = "Latent dimensions D.", DefaultValueFactory = _ => DefaultModel.Latent };
+    private static readonly Option<PosteriorHead> Posterior = EnumOption.Create("--posterior",
+        "What the encoder's second half predicts: log σ (Kingma & Welling) or log σ² (a log-variance head).", DefaultModel.Posterior);
     private static readonly Option<Activation> ActivationOption = EnumOption.Create("--activation", "Hidden-layer nonlinearity.", DefaultModel.Activation);
     private static readonly Option<Likelihood> LikelihoodOption = EnumOption.Create("--likelihood", "p(x|z): Bernoulli on logits, or unit-variance Gaussian with mean sigmoid(logits).", DefaultModel.Likelihood);
     private static readonly Option<KlEstimator> Kl = EnumOption.Create("--kl", "KL term: closed form, or single-sample log q(z|x) − log p(z).", DefaultModel.Kl);
@@ -72,7 +74,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train a VAE on MNIST (defaults: the Kingma & Welling model, 100 epochs on all 60,000 images).")
         {
             Data, Out, Resume, Force, Epochs, Steps, BatchSize, LearningRate, AdamEpsilon, Seed, TrainSize, EvalEvery, Threads,
-            Hidden, Latent, ActivationOption, LikelihoodOption, Kl, Beta, BinarizationOption,
+            Hidden, Latent, Posterior, ActivationOption, LikelihoodOption, Kl, Beta, BinarizationOption,
         };
         command.SetAction((parse, cancellation) => CommandErrors.Run(() => Run(parse)));
         return command;
@@ -121,6 +123,7 @@ internal static class TrainCommand
     {
         Hidden = Given(parse, Hidden) ? parse.GetValue(Hidden)! : b.Hidden,
         Latent = Given(parse, Latent) ? parse.GetValue(Latent) : b.Latent,
+        Posterior = Given(parse, Posterior) ? parse.GetValue(Posterior) : b.Posterior,
         Activation = Given(parse, ActivationOption) ? parse.GetValue(ActivationOption) : b.Activation,
         Likelihood = Given(parse, LikelihoodOption) ? parse.GetValue(LikelihoodOption) : b.Likelihood,
         Kl = Given(parse, Kl) ? parse.GetValue(Kl) : b.Kl,

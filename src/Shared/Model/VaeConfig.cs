@@ -11,6 +11,13 @@ public enum Likelihood { Bernoulli, Gaussian }
 /// <summary>How KL(q(z|x) || p(z)) enters the ELBO: in closed form, or as the single-sample estimate log q(z|x) − log p(z).</summary>
 public enum KlEstimator { Analytic, MonteCarlo }
 
+/// <summary>
+/// What the second half of the encoder's output means: log σ itself (Kingma &amp; Welling), or log σ² (the "log-variance"
+/// head many implementations use). The same family of posteriors, but Adam moves log σ half as fast through a
+/// log-variance head, which changes training.
+/// </summary>
+public enum PosteriorHead { LogSigma, LogVariance }
+
 /// <summary>How 0..255 pixels become the model's input x.</summary>
 public enum Binarization
 {
@@ -31,11 +38,15 @@ public sealed record VaeConfig
     public int Input { get; init; } = 784;
     public int[] Hidden { get; init; } = [500];
     public int Latent { get; init; } = 2;
+    public PosteriorHead Posterior { get; init; } = PosteriorHead.LogSigma;
     public Activation Activation { get; init; } = Activation.Tanh;
     public Likelihood Likelihood { get; init; } = Likelihood.Bernoulli;
     public KlEstimator Kl { get; init; } = KlEstimator.Analytic;
     public float Beta { get; init; } = 1f;
     public Binarization Binarization { get; init; } = Binarization.Static;
+
+    /// <summary>log σ = <see cref="LogSigmaScale"/> · (the encoder's second output half).</summary>
+    public float LogSigmaScale => Posterior == PosteriorHead.LogVariance ? 0.5f : 1f;
 
     /// <summary>Layer widths from input to encoder output, e.g. [784, 500, 4].</summary>
     public int[] EncoderWidths() => [Input, .. Hidden, 2 * Latent];

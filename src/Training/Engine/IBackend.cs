@@ -32,15 +32,17 @@ public interface IBackend : IDisposable
     void SumRows(Slice m, int rows, int cols, Slice sums);
 
     /// <summary>
-    /// From the encoder output h = [μ | log σ] (rows × 2D) and noise ε (rows × D): z = μ + σ ⊙ ε and, per row, the
-    /// KL term — analytic ½Σ(μ² + σ² − 1 − 2 log σ), or the single-sample log q(z|x) − log p(z) = Σ(½z² − ½ε² − log σ).
+    /// From the encoder output h = [μ | s] (rows × 2D), log σ = logSigmaScale · s, and noise ε (rows × D):
+    /// z = μ + σ ⊙ ε and, per row, the KL term — analytic ½Σ(μ² + σ² − 1 − 2 log σ), or the single-sample
+    /// log q(z|x) − log p(z) = Σ(½z² − ½ε² − log σ).
     /// </summary>
-    void LatentForward(KlEstimator kl, Slice h, Slice eps, int rows, int latent, Slice z, Slice klPerRow);
+    void LatentForward(KlEstimator kl, Slice h, Slice eps, int rows, int latent, float logSigmaScale, Slice z, Slice klPerRow);
 
     /// <summary>
     /// dh = ∂/∂h of (the loss reaching z as dz) + klWeight·Σ_rows KL: the reparameterisation's chain rule plus the KL's own gradient.
     /// </summary>
-    void LatentBackward(KlEstimator kl, Slice h, Slice eps, Slice z, Slice dz, int rows, int latent, float klWeight, Slice dh);
+    void LatentBackward(KlEstimator kl, Slice h, Slice eps, Slice z, Slice dz, int rows, int latent, float logSigmaScale,
+        float klWeight, Slice dh);
 
     /// <summary>
     /// Per row, log p(x|z) from decoder logits, and, when <paramref name="withGradient"/>, dLogits = gradScale · (−∂ log p / ∂ logits).

@@ -7,7 +7,7 @@ namespace VaePipeline.Training.Model;
 /// The Kingma &amp; Welling VAE as explicit forward and backward passes over flat buffers (after llm.c).
 /// Shapes, for B = rows ≤ <see cref="Capacity"/>, P = input pixels, D = latent size:
 /// <code>
-///   x [B,P] → encoder linear+act … → h [B,2D] = [μ | log σ]
+///   x [B,P] → encoder linear+act … → h [B,2D] = [μ | log σ] (or [μ | log σ²] with a log-variance head)
 ///   z [B,D] = μ + exp(log σ) ⊙ ε,  ε [B,D] ~ N(0, I)
 ///   z → decoder linear+act … → logits [B,P]
 ///   loss = −(1/B) Σ_b (log p(x_b|z_b) − β·KL_b)
@@ -55,7 +55,7 @@ public sealed class Vae
     public Slice Gradients { get; }
     public Slice Input { get; }
     public Slice Noise { get; }
-    /// <summary>h = [μ | log σ], [B, 2D].</summary>
+    /// <summary>h = [μ | log σ] (or [μ | log σ²] with a log-variance head), [B, 2D].</summary>
     public Slice EncoderOutput => _encoderOut[^1];
     public Slice Latent { get; }
     public Slice Logits => _decoderOut[^1];
@@ -80,7 +80,7 @@ public sealed class Vae
 
     /// <summary>h, ε → z [B,D] and KL per row.</summary>
     public void Sample(int rows) =>
-        _backend.LatentForward(Config.Kl, EncoderOutput, Noise, rows, Config.Latent, Latent, KlPerRow);
+        _backend.LatentForward(Config.Kl, EncoderOutput, Noise, rows, Config.Latent, Config.LogSigmaScale, Latent, KlPerRow);
 
     /// <summary>z [B,D] → logits [B,P].</summary>
     public void Decode(int rows)
@@ -114,7 +114,7 @@ public sealed class Vae
         // Latent: dz → dh [B,2D] through the reparameterisation, plus the KL's own gradient, weighted β/B.
         g = _gradA;
         spare = _gradB;
-        _backend.LatentBackward(Config.Kl, EncoderOutput, Noise, Latent, _dz, rows, Config.Latent, Config.Beta / rows, g);
+        _backend.LatentBackward(Config.Kl, EncoderOutput, Noise, Latent, _dz, rows, Config.Latent, Config.LogSigmaScale, Config.Beta / rows, g);
 
         // Encoder, from dh back to the first layer; nothing needs d loss/dx.
         for (int i = Layout.Encoder.Length - 1; i >= 0; i--)

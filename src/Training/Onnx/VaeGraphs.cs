@@ -25,9 +25,14 @@ internal static class VaeGraphs
         var g = new GraphBuilder("vaepipeline_encoder");
         string pixels = g.Input(OnnxContract.Pixels, config.Input, "Pixel intensities pixel/255 in [0, 1], one 28×28 image per row, row-major.");
         string h = Layers(g, layout.Encoder, layout, config.Activation, parameters, Preprocess(g, config.Binarization, pixels));
-        // Split-13 (opset 13 to 17) takes the part sizes as an int64 input; h = [μ | log σ].
+        // Split-13 (opset 13 to 17) takes the part sizes as an int64 input; h = [μ | log σ], or [μ | log σ²] with a
+        // log-variance head, whose second half is halved so every consumer gets log σ under the one output name.
+        bool logVariance = config.Posterior == PosteriorHead.LogVariance;
+        string spread = logVariance ? "latent.log_variance" : OnnxContract.LatentLogSigma;
         g.Node("latent/Split", "Split", [h, g.Int64s("latent_split_sizes", config.Latent, config.Latent)],
-            [OnnxContract.LatentMean, OnnxContract.LatentLogSigma], GraphBuilder.Int("axis", 1));
+            [OnnxContract.LatentMean, spread], GraphBuilder.Int("axis", 1));
+        if (logVariance)
+            g.Node("latent/HalfLogVariance", "Mul", [spread, g.Scalar("log_sigma_scale", config.LogSigmaScale)], [OnnxContract.LatentLogSigma]);
         g.Output(OnnxContract.LatentMean, config.Latent, "Posterior mean μ of q(z|x).");
         g.Output(OnnxContract.LatentLogSigma, config.Latent, "Posterior log σ of q(z|x); σ = exp(latent_log_sigma).");
         return new ExportGraph(OnnxContract.EncoderRole, OnnxContract.EncoderFile, g.Graph,

@@ -23,6 +23,8 @@ public class FiniteDifferenceTests
         { "softplus, three hidden layers", Small with { Activation = Activation.Softplus, Hidden = [8, 6, 5] }, true },
         { "bernoulli on intensities", Small, false },
         { "gaussian, monte-carlo KL, beta 2", Small with { Likelihood = Likelihood.Gaussian, Kl = KlEstimator.MonteCarlo, Beta = 2f }, false },
+        { "log-variance head", Small with { Posterior = PosteriorHead.LogVariance }, true },
+        { "log-variance head, monte-carlo KL", Small with { Posterior = PosteriorHead.LogVariance, Kl = KlEstimator.MonteCarlo }, true },
     };
 
     private static VaeConfig Small => new() { Input = 12, Hidden = [8], Latent = 3 };

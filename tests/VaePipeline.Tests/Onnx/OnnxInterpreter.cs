@@ -7,7 +7,7 @@ namespace VaePipeline.Tests.Onnx;
 /// <summary>
 /// An independent, deliberately plain ONNX interpreter, in double precision, for exactly the operators the exporter
 /// emits (opset 17 semantics from the ONNX operator specification): Greater, Cast, Gemm, Tanh, Relu, Elu, Softplus,
-/// Sigmoid, Split. Anything else — another op, domain or attribute, an unexpected broadcast, a shape that contradicts
+/// Sigmoid, Split, Mul. Anything else — another op, domain or attribute, an unexpected broadcast, a shape that contradicts
 /// the graph's declarations — fails loudly instead of being guessed at. It checks the graph's semantics until ONNX
 /// Runtime does.
 /// </summary>
@@ -60,7 +60,8 @@ public sealed class OnnxInterpreter
         Assert.All(attributes.Keys, name => Assert.Contains(name, allowed));
         return node.OpType switch
         {
-            "Greater" => [Greater(inputs[0], inputs[1])],
+            "Greater" => [Elementwise(inputs[0], inputs[1], (x, y) => x > y ? 1.0 : 0.0)],
+            "Mul" => [Elementwise(inputs[0], inputs[1], (x, y) => x * y)],
             "Cast" => [Cast(inputs[0], Int(attributes, "to", null))],
             "Gemm" => [Gemm(inputs, attributes)],
             "Tanh" => [Map(inputs, Math.Tanh)],
@@ -79,12 +80,12 @@ public sealed class OnnxInterpreter
         return new DoubleTensor(inputs[0].Shape, inputs[0].Values.Select(f).ToArray());
     }
 
-    /// <summary>Greater with the one broadcast the exporter needs: a tensor against a scalar (or one of the same shape).</summary>
-    private static DoubleTensor Greater(DoubleTensor a, DoubleTensor b)
+    /// <summary>A binary op with the one broadcast the exporter needs: a tensor against a scalar (or one of the same shape).</summary>
+    private static DoubleTensor Elementwise(DoubleTensor a, DoubleTensor b, Func<double, double, double> f)
     {
         bool scalar = b.Rank == 0;
-        Assert.True(scalar || a.Shape.SequenceEqual(b.Shape), "Greater: only same shapes or a scalar right-hand side");
-        return new DoubleTensor(a.Shape, a.Values.Select((x, i) => x > b.Values[scalar ? 0 : i] ? 1.0 : 0.0).ToArray());
+        Assert.True(scalar || a.Shape.SequenceEqual(b.Shape), "only same shapes or a scalar right-hand side are expected");
+        return new DoubleTensor(a.Shape, a.Values.Select((x, i) => f(x, b.Values[scalar ? 0 : i])).ToArray());
     }
 
     /// <summary>Cast to float32 only: values are rounded to float (booleans stay 0 and 1).</summary>

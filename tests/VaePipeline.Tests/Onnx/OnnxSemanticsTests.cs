@@ -26,10 +26,16 @@ public class OnnxSemanticsTests
     [InlineData(Activation.Relu, Binarization.None, "64,32", 5)]
     [InlineData(Activation.Elu, Binarization.Dynamic, "48,24,12", 5)]
     [InlineData(Activation.Softplus, Binarization.Static, "40,20", 3)]
-    public void Graphs_reproduce_the_trainers_forward_pass(Activation activation, Binarization binarization, string hidden, int latent)
+    [InlineData(Activation.Elu, Binarization.None, "64,32", 2, PosteriorHead.LogVariance)] // the elu-deep write-up's head
+    public void Graphs_reproduce_the_trainers_forward_pass(Activation activation, Binarization binarization, string hidden, int latent,
+        PosteriorHead posterior = PosteriorHead.LogSigma)
     {
         using var dir = new TempDirectory();
-        var config = new VaeConfig { Activation = activation, Binarization = binarization, Hidden = hidden.Split(',').Select(int.Parse).ToArray(), Latent = latent };
+        var config = new VaeConfig
+        {
+            Activation = activation, Binarization = binarization, Hidden = hidden.Split(',').Select(int.Parse).ToArray(), Latent = latent,
+            Posterior = posterior,
+        };
         var checkpoint = Train(dir.File("run"), config);
         string export = dir.File("onnx");
         OnnxExport.Write(export, checkpoint.Model, checkpoint.Parameters, ExportMetadata.FromCheckpoint(checkpoint));

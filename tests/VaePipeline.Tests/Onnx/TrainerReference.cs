@@ -66,7 +66,7 @@ public sealed class TrainerReference(VaeConfig config, float[] parameters)
         for (int r = 0; r < rows; r++)
         {
             h.AsSpan(r * 2 * d, d).CopyTo(mean.AsSpan(r * d));
-            h.AsSpan(r * 2 * d + d, d).CopyTo(logSigma.AsSpan(r * d));
+            for (int j = 0; j < d; j++) logSigma[r * d + j] = Config.LogSigmaScale * h[r * 2 * d + d + j];
         }
         return (mean, logSigma);
     }

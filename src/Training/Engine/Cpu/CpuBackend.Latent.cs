@@ -4,7 +4,7 @@ namespace VaePipeline.Training.Engine.Cpu;
 
 public sealed partial class CpuBackend
 {
-    public void LatentForward(KlEstimator kl, Slice h, Slice eps, int rows, int latent, Slice z, Slice klPerRow)
+    public void LatentForward(KlEstimator kl, Slice h, Slice eps, int rows, int latent, float logSigmaScale, Slice z, Slice klPerRow)
     {
         Check(h, rows * 2 * latent, nameof(h));
         Check(eps, rows * latent, nameof(eps));
@@ -16,7 +16,7 @@ public sealed partial class CpuBackend
             double sum = 0;
             for (int j = 0; j < latent; j++)
             {
-                float mu = hs[r * 2 * latent + j], logSigma = hs[r * 2 * latent + latent + j], e = es[r * latent + j];
+                float mu = hs[r * 2 * latent + j], logSigma = logSigmaScale * hs[r * 2 * latent + latent + j], e = es[r * latent + j];
                 float sigma = MathF.Exp(logSigma);
                 float zj = mu + sigma * e;
                 zs[r * latent + j] = zj;
@@ -28,7 +28,8 @@ public sealed partial class CpuBackend
         }
     }
 
-    public void LatentBackward(KlEstimator kl, Slice h, Slice eps, Slice z, Slice dz, int rows, int latent, float klWeight, Slice dh)
+    public void LatentBackward(KlEstimator kl, Slice h, Slice eps, Slice z, Slice dz, int rows, int latent, float logSigmaScale,
+        float klWeight, Slice dh)
     {
         Check(dh, rows * 2 * latent, nameof(dh));
         var hs = Span(h); var es = Span(eps); var zs = Span(z); var dzs = Span(dz); var dhs = Span(dh);
@@ -37,7 +38,7 @@ public sealed partial class CpuBackend
             for (int j = 0; j < latent; j++)
             {
                 int iMu = r * 2 * latent + j, iLs = iMu + latent, iZ = r * latent + j;
-                float sigma = MathF.Exp(hs[iLs]), e = es[iZ], zj = zs[iZ];
+                float sigma = MathF.Exp(logSigmaScale * hs[iLs]), e = es[iZ], zj = zs[iZ];
                 // z = μ + σε: ∂z/∂μ = 1, ∂z/∂log σ = σε.
                 float dMu = dzs[iZ], dLogSigma = dzs[iZ] * sigma * e;
                 if (kl == KlEstimator.Analytic)
@@ -51,7 +52,7 @@ public sealed partial class CpuBackend
                     dLogSigma += klWeight * (zj * sigma * e - 1f);  // ∂/∂log σ                 = zσε − 1
                 }
                 dhs[iMu] = dMu;
-                dhs[iLs] = dLogSigma;
+                dhs[iLs] = logSigmaScale * dLogSigma; // chain rule through log σ = scale · h
             }
         }
     }
