@@ -13,7 +13,8 @@ namespace VaePipeline.Inference.OnnxRuntime;
 /// count agrees with the static_asserts in onnxruntime/core/session/onnxruntime_c_api.cc (ReleaseCustomOpDomain =
 /// 101, ReleaseModelMetadata = 118, AddFreeDimensionOverrideByName = 124). The struct only ever grows at its end, and
 /// every slot used here dates from API version 3 or earlier, so the numbers hold for every later library.
-/// Each function is called by the tests in tests/VaePipeline.Tests/OnnxRuntime.
+/// The tests in tests/VaePipeline.Tests/OnnxRuntime call every function here except ReleaseEnv and
+/// ReleaseMemoryInfo, which only a load that fails halfway reaches (see <see cref="OrtRuntime"/>).
 /// Opaque ORT objects are <see cref="nint"/>; <c>size_t</c> is <see cref="nuint"/>; C enums are 32-bit.
 /// </remarks>
 internal sealed unsafe class OrtApi(void** table)
