@@ -1,4 +1,5 @@
 using VaePipeline.Data;
+using VaePipeline.Inference.OnnxRuntime;
 using VaePipeline.Model;
 using VaePipeline.Numerics;
 using VaePipeline.Tests.Training;
@@ -11,8 +12,9 @@ using VaePipeline.Training.Onnx;
 namespace VaePipeline.Tests.Onnx;
 
 /// <summary>
-/// The exported graphs, run by the test's own interpreter in double precision, reproduce the trainer's float32
-/// forward pass on real MNIST test images, for briefly trained models of every activation and binarization.
+/// The exported graphs reproduce the trainer's float32 forward pass on real MNIST test images, for briefly trained
+/// models of every activation, binarization and posterior head, in two independent consumers: the test's own
+/// double-precision interpreter, and ONNX Runtime itself (the real library, through the project's binding).
 /// </summary>
 public class OnnxSemanticsTests
 {
@@ -47,8 +49,17 @@ public class OnnxSemanticsTests
         {
             ["pixels"] = DoubleTensor.Matrix(Images.Length, TrainerReference.Pixels(Mnist.Test, Images)),
         });
-        AssertClose("latent_mean", encoded["latent_mean"], mean);
-        AssertClose("latent_log_sigma", encoded["latent_log_sigma"], logSigma);
+        AssertClose("latent_mean", encoded["latent_mean"].Values, mean);
+        AssertClose("latent_log_sigma", encoded["latent_log_sigma"].Values, logSigma);
+        using (var encoder = OrtSession.Open(Path.Combine(export, OnnxContract.EncoderFile)))
+        {
+            var ort = encoder.Run(new Dictionary<string, InputTensor>
+            {
+                ["pixels"] = new(TrainerReference.Pixels(Mnist.Test, Images), Images.Length, MnistSplit.PixelsPerImage),
+            });
+            AssertClose("ORT latent_mean", ort["latent_mean"].Data, mean);
+            AssertClose("ORT latent_log_sigma", ort["latent_log_sigma"].Data, logSigma);
+        }
 
         // Posterior means of real images, then draws from the prior N(0, I) a decoder is sampled with.
         var prior = new float[Images.Length * latent];
@@ -58,7 +69,12 @@ public class OnnxSemanticsTests
         {
             ["latent"] = DoubleTensor.Matrix(2 * Images.Length, z),
         });
-        AssertClose("bernoulli_means", decoded["bernoulli_means"], reference.Decode(z));
+        var means = reference.Decode(z);
+        AssertClose("bernoulli_means", decoded["bernoulli_means"].Values, means);
+        using var decoder = OrtSession.Open(Path.Combine(export, OnnxContract.DecoderFile));
+        var ortMeans = decoder.Run(new Dictionary<string, InputTensor> { ["latent"] = new(z, 2 * Images.Length, latent) })["bernoulli_means"];
+        Assert.Equal([2L * Images.Length, MnistSplit.PixelsPerImage], ortMeans.Shape);
+        AssertClose("ORT bernoulli_means", ortMeans.Data, means);
     }
 
     [Fact]
@@ -91,15 +107,15 @@ public class OnnxSemanticsTests
         return CheckpointStore.Load(directory);
     }
 
-    /// <summary>|interpreter − trainer| ≤ 1e-5 · max(1, |interpreter|), element by element.</summary>
-    private static void AssertClose(string name, DoubleTensor actual, float[] expected)
+    /// <summary>|consumer − trainer| ≤ 1e-5 · max(1, |consumer|), element by element.</summary>
+    private static void AssertClose<T>(string name, IReadOnlyList<T> actual, float[] expected) where T : IConvertible
     {
-        Assert.Equal(expected.Length, actual.Values.Length);
+        Assert.Equal(expected.Length, actual.Count);
         for (int i = 0; i < expected.Length; i++)
         {
-            double error = Math.Abs(actual.Values[i] - expected[i]);
-            Assert.True(error <= Tolerance * Math.Max(1, Math.Abs(actual.Values[i])),
-                $"{name}[{i}]: graph {actual.Values[i]:R}, trainer {expected[i]:R} (error {error:E2})");
+            double value = actual[i].ToDouble(null), error = Math.Abs(value - expected[i]);
+            Assert.True(error <= Tolerance * Math.Max(1, Math.Abs(value)),
+                $"{name}[{i}]: graph {value:R}, trainer {expected[i]:R} (error {error:E2})");
         }
     }
 }
