@@ -32,7 +32,8 @@ internal static class LatentsCsv
             if (string.IsNullOrWhiteSpace(lines.Current)) continue;
             string[] fields = Fields(lines.Current, file, line);
             if (fields.Length != header.Length)
-                throw new InvalidDataException($"{file} line {line}: {fields.Length} columns, but the header has {header.Length}");
+                throw new InvalidDataException(
+                    $"{file} line {line}: {fields.Length} {(fields.Length == 1 ? "column" : "columns")}, but the header has {header.Length}");
             foreach (int column in latentColumns)
                 latents.Add(Number(fields[column], file, line, column, header[column]));
             paths?.Add(fields[pathColumn]);
