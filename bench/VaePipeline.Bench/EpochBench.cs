@@ -16,11 +16,11 @@ internal static class EpochBench
 {
     public static async Task Run(string[] args)
     {
-        string? data = Value(args, "--data");
-        int epochs = int.Parse(Value(args, "--epochs") ?? "3");
-        int threads = int.Parse(Value(args, "--threads") ?? "0");
-        int batch = int.Parse(Value(args, "--batch-size") ?? "100");
-        int[] hidden = (Value(args, "--hidden") ?? "500").Split(',').Select(int.Parse).ToArray();
+        string? data = BenchArgs.Value(args, "--data");
+        int epochs = int.Parse(BenchArgs.Value(args, "--epochs") ?? "3");
+        int threads = int.Parse(BenchArgs.Value(args, "--threads") ?? "0");
+        int batch = int.Parse(BenchArgs.Value(args, "--batch-size") ?? "100");
+        int[] hidden = (BenchArgs.Value(args, "--hidden") ?? "500").Split(',').Select(int.Parse).ToArray();
         var config = new VaeConfig { Hidden = hidden };
 
         string folder = await new MnistSource().LocateAsync(data ?? DefaultData());
@@ -64,12 +64,6 @@ internal static class EpochBench
         // Inside the repository, ../shared/data/mnist is where the project's data lives; elsewhere fall back to MnistSource's order.
         string shared = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data/mnist"));
         return Environment.GetEnvironmentVariable(MnistSource.DirectoryVariable) is null && Directory.Exists(shared) ? shared : null;
-    }
-
-    private static string? Value(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private sealed class EpochTimer(double flopsPerEpoch) : ITrainingObserver

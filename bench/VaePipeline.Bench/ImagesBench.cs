@@ -16,7 +16,7 @@ internal static class ImagesBench
 
     public static void Run(string[] args)
     {
-        string tar = Value(args, "--tar") ?? DefaultTar();
+        string tar = BenchArgs.Value(args, "--tar") ?? DefaultTar();
         string folder = Directory.CreateTempSubdirectory("vae-bench-png-").FullName;
         try
         {
@@ -63,10 +63,4 @@ internal static class ImagesBench
 
     private static string DefaultTar() => Path.GetFullPath(Path.Combine(
         AppContext.BaseDirectory, "../../../../../../shared/data/mnist-png/mnist-test-png.tar.gz"));
-
-    private static string? Value(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

@@ -9,6 +9,8 @@ const string Usage = """
               options: --epochs N (3)  --batch-size N (100)  --hidden N[,N…] (500)  --threads N (0: all)  --data DIR
       images  decode + 28×28 preprocessing of the 10,000 MNIST test PNGs on one thread: images/s, from memory and from files
               options: --tar PATH (../shared/data/mnist-png/mnist-test-png.tar.gz)
+      decode  10,000 prior latents through the ONNX decoder in batches of 10,000 down to 1: latents/s
+              options: --model FILE (onnx/decoder.onnx)
     """;
 
 switch (args.FirstOrDefault())
@@ -21,6 +23,9 @@ switch (args.FirstOrDefault())
         return 0;
     case "images":
         ImagesBench.Run(args[1..]);
+        return 0;
+    case "decode":
+        DecodeBench.Run(args[1..]);
         return 0;
     default:
         Console.Error.WriteLine(Usage);
