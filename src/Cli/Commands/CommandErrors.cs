@@ -1,4 +1,5 @@
 using VaePipeline.Data;
+using VaePipeline.Inference.OnnxRuntime;
 using VaePipeline.IO;
 using VaePipeline.Training.Checkpoints;
 using VaePipeline.Training.Loop;
@@ -15,7 +16,8 @@ internal static class CommandErrors
             return await action();
         }
         catch (Exception e) when (e is MnistDataException or CheckpointException or SafeTensorsException or TrainingDivergedException
-                                       or ArgumentException or IOException or UnauthorizedAccessException)
+                                       or ArgumentException or IOException or UnauthorizedAccessException
+                                       or InvalidDataException or OrtException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

@@ -1,0 +1,65 @@
+namespace VaePipeline.Cli.Encoding;
+
+/// <summary>One file to encode: <see cref="Source"/> opens it, <see cref="Name"/> is what the output calls it.</summary>
+internal sealed record ImageInput(string Source, string Name);
+
+/// <summary>
+/// Expands the command line's INPUT arguments (folders, files, @lists) into the files to encode, in the order the
+/// output lists them.
+/// </summary>
+internal static class ImageInputs
+{
+    /// <summary>Walking a folder takes these (case-insensitive); each file's format is still told from its bytes.</summary>
+    public static readonly string[] FolderExtensions = [".png", ".jpg", ".jpeg"];
+
+    /// <summary>
+    /// A folder contributes its image files at any depth, named relative to it with '/'; a file is named as given;
+    /// <c>@LIST</c> reads one folder or file per line (blank lines skipped, relative paths from the current folder).
+    /// The result is sorted by name (ordinal, then by source) and holds each file once, however often it was named.
+    /// </summary>
+    /// <exception cref="ArgumentException">A path or list does not exist, or a folder holds no image files.</exception>
+    public static ImageInput[] Expand(IEnumerable<string> arguments)
+    {
+        var found = new List<ImageInput>();
+        foreach (string argument in arguments)
+        {
+            if (argument.StartsWith('@'))
+                foreach (string line in ReadList(argument[1..]))
+                    Add(line, found);
+            else
+                Add(argument, found);
+        }
+        return [.. found
+            .DistinctBy(input => Path.GetFullPath(input.Source))
+            .OrderBy(input => input.Name, StringComparer.Ordinal)
+            .ThenBy(input => input.Source, StringComparer.Ordinal)];
+    }
+
+    private static void Add(string path, List<ImageInput> found)
+    {
+        if (File.Exists(path))
+        {
+            found.Add(new ImageInput(path, path));
+            return;
+        }
+        if (!Directory.Exists(path))
+            throw new ArgumentException($"{path} does not exist");
+
+        int before = found.Count;
+        // The default options skip hidden entries, which also keeps AtomicFile's leftover temp files out.
+        foreach (string file in Directory.EnumerateFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = true }))
+        {
+            if (FolderExtensions.Any(e => file.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+                found.Add(new ImageInput(file, Path.GetRelativePath(path, file).Replace(Path.DirectorySeparatorChar, '/')));
+        }
+        if (found.Count == before)
+            throw new ArgumentException($"no images ({string.Join(", ", FolderExtensions)}) in the folder {path}");
+    }
+
+    private static IEnumerable<string> ReadList(string listPath)
+    {
+        if (!File.Exists(listPath))
+            throw new ArgumentException($"the list file {listPath} does not exist");
+        return File.ReadLines(listPath).Where(line => !string.IsNullOrWhiteSpace(line)).ToList();
+    }
+}
