@@ -1,3 +1,5 @@
+using System.IO.Enumeration;
+
 namespace VaePipeline.Cli.Encoding;
 
 /// <summary>One file to encode: <see cref="Source"/> opens it, <see cref="Name"/> is what the output calls it.</summary>
@@ -46,14 +48,31 @@ internal static class ImageInputs
             throw new ArgumentException($"{path} does not exist");
 
         int before = found.Count;
-        // The default options skip hidden entries, which also keeps AtomicFile's leftover temp files out.
-        foreach (string file in Directory.EnumerateFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = true }))
+        // The default options skip hidden entries, which also keeps AtomicFile's leftover temp files out. The
+        // predicate and the name are read from the directory entry, so listing 10,000 files allocates little.
+        found.AddRange(new FileSystemEnumerable<ImageInput>(path,
+            (ref FileSystemEntry entry) => new ImageInput(entry.ToSpecifiedFullPath(), RelativeName(ref entry)),
+            new EnumerationOptions { RecurseSubdirectories = true })
         {
-            if (FolderExtensions.Any(e => file.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-                found.Add(new ImageInput(file, Path.GetRelativePath(path, file).Replace(Path.DirectorySeparatorChar, '/')));
-        }
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && IsImageName(entry.FileName),
+        });
         if (found.Count == before)
             throw new ArgumentException($"no images ({string.Join(", ", FolderExtensions)}) in the folder {path}");
+    }
+
+    private static bool IsImageName(ReadOnlySpan<char> name)
+    {
+        foreach (string extension in FolderExtensions)
+            if (name.EndsWith(extension, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+
+    /// <summary>The entry's path below the folder being walked, with '/' between parts on every platform.</summary>
+    private static string RelativeName(ref FileSystemEntry entry)
+    {
+        var below = entry.Directory[entry.RootDirectory.Length..].TrimStart(Path.DirectorySeparatorChar);
+        string name = below.IsEmpty ? entry.FileName.ToString() : string.Concat(below, "/", entry.FileName);
+        return Path.DirectorySeparatorChar == '/' ? name : name.Replace(Path.DirectorySeparatorChar, '/');
     }
 
     private static IEnumerable<string> ReadList(string listPath)
