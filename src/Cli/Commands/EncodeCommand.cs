@@ -18,9 +18,14 @@ internal static class EncodeCommand
     private static readonly Argument<string[]> Inputs = new("input")
     {
         Description = $"Image folders (searched recursively for {string.Join(", ", ImageInputs.FolderExtensions)} files, any case), " +
-                      "image files, or @LIST: a text file naming one folder or file per line. PNG or JPEG is told from the " +
-                      "bytes, not the name.",
-        Arity = ArgumentArity.OneOrMore,
+                      "or image files. PNG or JPEG is told from the bytes, not the name.",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+    // An option rather than @LIST: System.CommandLine reads @FILE as a response file, which splits paths at spaces.
+    private static readonly Option<string[]> Lists = new("--list")
+    {
+        Description = "A text file naming one image folder or file per line (UTF-8; paths may hold spaces). May be repeated.",
+        HelpName = "FILE",
     };
     private static readonly Option<string> Model = new("--model", "-m")
     {
@@ -46,7 +51,7 @@ internal static class EncodeCommand
             "Encode images to the posterior's μ and log σ, one row per image sorted by path. Unreadable files are " +
             $"reported on stderr and skipped; the exit code is then {SomeFailed}.")
         {
-            Inputs, Model, Format, Out, Invert, Force, BatchSize, Threads,
+            Inputs, Lists, Model, Format, Out, Invert, Force, BatchSize, Threads,
         };
         command.SetAction((parse, _) => CommandErrors.Run(() => Task.FromResult(Encode(parse))));
         return command;
@@ -68,22 +73,30 @@ internal static class EncodeCommand
         // ONNX Runtime loads while the inputs are listed and the first images decode. One intra-op thread: the
         // pipeline's workers each run the session themselves.
         var loading = Task.Run(() => new VaeEncoderEstimator(model, Session: new OrtSessionOptions { IntraOpThreads = 1 }).Fit());
-        var inputs = ImageInputs.Expand(parse.GetValue(Inputs)!);
-        var encoded = EncodingConsole.Run(inputs.Length,
-            progress => EncodingPipeline.Run(inputs, loading, parse.GetValue(Invert), batchSize, threads, progress));
-        using var encoder = loading.Result; // loaded: the pipeline has rethrown a failure to load
+        try
+        {
+            var inputs = ImageInputs.Expand(parse.GetValue(Inputs) ?? [], parse.GetValue(Lists) ?? []);
+            var encoded = EncodingConsole.Run(inputs.Length,
+                progress => EncodingPipeline.Run(inputs, loading, parse.GetValue(Invert), batchSize, threads, progress));
 
-        foreach (string? failure in encoded.Failures)
-            if (failure is not null) Console.Error.WriteLine($"skipped {failure}");
-        int written = inputs.Length - encoded.FailedCount;
-        if (written == 0)
-            throw new InvalidDataException($"none of the {inputs.Length:N0} files could be read as an image; {output} was not written");
+            foreach (string? failure in encoded.Failures)
+                if (failure is not null) Console.Error.WriteLine($"skipped {failure}");
+            int written = inputs.Length - encoded.FailedCount;
+            if (written == 0)
+                throw new InvalidDataException($"none of the {inputs.Length:N0} files could be read as an image; {output} was not written");
 
-        LatentFile.Write(output, format, inputs, encoded);
-        double seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"encoded {written:N0} images ({encoded.FailedCount:N0} failed) to {output} in {seconds:F2} s, {written / seconds:N0} images/s"));
-        return encoded.FailedCount == 0 ? 0 : SomeFailed;
+            LatentFile.Write(output, format, inputs, encoded);
+            double seconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"encoded {written:N0} images ({encoded.FailedCount:N0} failed) to {output} in {seconds:F2} s, {written / seconds:N0} images/s"));
+            return encoded.FailedCount == 0 ? 0 : SomeFailed;
+        }
+        finally
+        {
+            // Exiting while ONNX Runtime still loads on another thread aborts the process, so an early error waits for it.
+            Task.WhenAny(loading).Wait();
+            if (loading.IsCompletedSuccessfully) loading.Result.Dispose();
+        }
     }
 
     /// <summary>Refuses, before any work, an output that would be replaced without --force or cannot be written.</summary>

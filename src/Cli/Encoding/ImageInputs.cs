@@ -15,22 +15,18 @@ internal static class ImageInputs
     public static readonly string[] FolderExtensions = [".png", ".jpg", ".jpeg"];
 
     /// <summary>
-    /// A folder contributes its image files at any depth, named relative to it with '/'; a file is named as given;
-    /// <c>@LIST</c> reads one folder or file per line (blank lines skipped, relative paths from the current folder).
-    /// The result is sorted by name (ordinal, then by source) and holds each file once, however often it was named.
+    /// A folder contributes its image files at any depth, named relative to it with '/'; a file is named as given. A
+    /// list file names one folder or file per line (blank lines skipped, relative paths from the current folder). The
+    /// result is sorted by name (ordinal, then by source) and holds each file once, however often it was named.
     /// </summary>
-    /// <exception cref="ArgumentException">A path or list does not exist, or a folder holds no image files.</exception>
-    public static ImageInput[] Expand(IEnumerable<string> arguments)
+    /// <exception cref="ArgumentException">A path or list does not exist, a folder holds no image files, or nothing was named.</exception>
+    public static ImageInput[] Expand(IEnumerable<string> paths, IEnumerable<string> lists)
     {
         var found = new List<ImageInput>();
-        foreach (string argument in arguments)
-        {
-            if (argument.StartsWith('@'))
-                foreach (string line in ReadList(argument[1..]))
-                    Add(line, found);
-            else
-                Add(argument, found);
-        }
+        foreach (string path in paths.Concat(lists.SelectMany(ReadList)))
+            Add(path, found);
+        if (found.Count == 0)
+            throw new ArgumentException("no images to encode: name a folder, an image file or a --list");
         return [.. found
             .DistinctBy(input => Path.GetFullPath(input.Source))
             .OrderBy(input => input.Name, StringComparer.Ordinal)
