@@ -8,6 +8,7 @@ var root = new RootCommand(
     TrainCommand.Create(),
     EvaluateCommand.Create(),
     ExportCommand.Create(),
+    EncodeCommand.Create(),
     DecodeCommand.Create(),
 };
 // Ctrl+C is handled by the commands themselves (a checkpoint is written first), so no forced termination timeout.
