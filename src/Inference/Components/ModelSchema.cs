@@ -17,6 +17,12 @@ internal static class ModelSchema
         return (int)tensor.Shape[1];
     }
 
+    /// <summary>How many rows of <paramref name="width"/> values a flat batch holds.</summary>
+    /// <exception cref="ArgumentException">The length is not a whole number of rows.</exception>
+    public static int Rows(int length, int width, string what) => length % width == 0
+        ? length / width
+        : throw new ArgumentException($"{length} {what} values are not whole rows of {width}");
+
     private static string Describe(OrtTensorInfo t) =>
         $"{t.Name} {t.ElementType.ToString().ToLowerInvariant()} [{string.Join(", ", t.Shape.Select(d => d < 0 ? "N" : d.ToString()))}]";
 }

@@ -63,7 +63,7 @@ public sealed class VaeDecoder : IDisposable
     /// <summary>Bernoulli means [rows, P] for latents [rows, D], in one batched run.</summary>
     public float[] Decode(ReadOnlyMemory<float> latents)
     {
-        int rows = VaeEncoder.Rows(latents.Length, LatentSize, "latent");
+        int rows = ModelSchema.Rows(latents.Length, LatentSize, "latent");
         if (rows == 0) return [];
         foreach (float v in latents.Span)
             if (!float.IsFinite(v)) throw new ArgumentException($"latents must be finite numbers (found {v})");

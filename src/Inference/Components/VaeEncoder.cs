@@ -72,15 +72,11 @@ public sealed class VaeEncoder : IDisposable
     /// <summary>μ and log σ, [rows, D] each, for pixels [rows, P] in [0, 1], in one batched run.</summary>
     public (float[] Mean, float[] LogSigma) Encode(ReadOnlyMemory<float> pixels)
     {
-        int rows = Rows(pixels.Length, PixelCount, "pixels");
+        int rows = ModelSchema.Rows(pixels.Length, PixelCount, "pixels");
         if (rows == 0) return ([], []);
         var outputs = _session.Run(new Dictionary<string, InputTensor> { [OnnxContract.Pixels] = new(pixels, rows, PixelCount) }, Outputs);
         return (outputs[OnnxContract.LatentMean].Data, outputs[OnnxContract.LatentLogSigma].Data);
     }
-
-    internal static int Rows(int length, int width, string what) => length % width == 0
-        ? length / width
-        : throw new ArgumentException($"{length} {what} values are not whole rows of {width}");
 
     public void Dispose() => _session.Dispose();
 }
