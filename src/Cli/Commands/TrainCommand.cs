@@ -6,6 +6,7 @@ using VaePipeline.Training.Checkpoints;
 using VaePipeline.Training.Engine;
 using VaePipeline.Training.Engine.Cpu;
 using VaePipeline.Training.Loop;
+using VaePipeline.Training.Presets;
 
 namespace VaePipeline.Cli.Commands;
 
@@ -26,6 +27,12 @@ internal static class TrainCommand
     {
         Description = "Continue the run in DIR exactly where its checkpoint stopped (use --epochs or --steps to extend it).",
         HelpName = "DIR",
+    };
+    private static readonly Option<string?> PresetOption = new("--preset")
+    {
+        Description = "Start from a reference write-up's settings; options given beside it still win. " +
+                      $"One of: {string.Join(", ", Preset.All.Select(p => p.Name))} (docs/presets.md).",
+        HelpName = "NAME",
     };
     private static readonly Option<bool> Force = new("--force") { Description = "Start over in a run folder that already holds a checkpoint, replacing it." };
 
@@ -73,7 +80,7 @@ internal static class TrainCommand
     {
         var command = new Command("train", "Train a VAE on MNIST (defaults: the Kingma & Welling model, 100 epochs on all 60,000 images).")
         {
-            Data, Out, Resume, Force, Epochs, Steps, BatchSize, LearningRate, AdamEpsilon, Seed, TrainSize, EvalEvery, Threads,
+            Data, Out, Resume, PresetOption, Force, Epochs, Steps, BatchSize, LearningRate, AdamEpsilon, Seed, TrainSize, EvalEvery, Threads,
             Hidden, Latent, Posterior, ActivationOption, LikelihoodOption, Kl, Beta, BinarizationOption,
         };
         command.SetAction((parse, cancellation) => CommandErrors.Run(() => Run(parse)));
@@ -95,8 +102,11 @@ internal static class TrainCommand
                                         "--force to start over there, or --out for another folder");
         }
 
-        var model = ModelFrom(parse, checkpoint?.Model ?? DefaultModel).Validate();
-        var training = TrainingFrom(parse, checkpoint?.Options ?? DefaultTraining).Validate();
+        if (checkpoint is not null && Given(parse, PresetOption))
+            throw new ArgumentException("--preset starts a new run; --resume continues one with its own settings");
+        var preset = parse.GetValue(PresetOption) is { } name ? Preset.Named(name) : null;
+        var model = ModelFrom(parse, checkpoint?.Model ?? preset?.Model ?? DefaultModel).Validate();
+        var training = TrainingFrom(parse, checkpoint?.Options ?? preset?.Training ?? DefaultTraining).Validate();
         if (checkpoint is not null) CheckResumable(checkpoint, model, training, directory);
 
         // Ctrl+C (SIGINT) and a scheduler's SIGTERM both stop the loop at the next step, which writes a checkpoint first.
