@@ -10,6 +10,7 @@ var root = new RootCommand(
     ExportCommand.Create(),
     EncodeCommand.Create(),
     DecodeCommand.Create(),
+    ReportCommand.Create(),
 };
 // Ctrl+C is handled by the commands themselves (a checkpoint is written first), so no forced termination timeout.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
