@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using VaePipeline.Inference.Figures;
 using VaePipeline.Model;
 using VaePipeline.Training.Engine;
@@ -67,15 +66,7 @@ internal static class SweepCommand
             Seed = parse.GetValue(Seed),
         }).Validate();
 
-        // Ctrl+C and SIGTERM stop the sweep at the running model's next step, which writes its checkpoint first.
-        using var cancel = new CancellationTokenSource();
-        Action<PosixSignalContext> stop = context =>
-        {
-            context.Cancel = true;
-            cancel.Cancel();
-        };
-        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, stop);
-        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, stop);
+        using var cancel = new StopSignals();
 
         var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancel.Token);
         using IBackend backend = new CpuBackend(parse.GetValue(Threads));

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using VaePipeline.Cli.Output;
 using VaePipeline.Model;
 using VaePipeline.Training.Checkpoints;
@@ -96,15 +95,7 @@ internal static class TrainCommand
         var training = TrainingFrom(parse, checkpoint?.Options ?? preset?.Training ?? DefaultTraining).Validate();
         if (checkpoint is not null) CheckResumable(checkpoint, model, training, directory);
 
-        // Ctrl+C (SIGINT) and a scheduler's SIGTERM both stop the loop at the next step, which writes a checkpoint first.
-        using var cancel = new CancellationTokenSource();
-        Action<PosixSignalContext> stop = context =>
-        {
-            context.Cancel = true;
-            cancel.Cancel();
-        };
-        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, stop);
-        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, stop);
+        using var cancel = new StopSignals();
 
         var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancel.Token);
         using IBackend backend = new CpuBackend(parse.GetValue(Threads));
