@@ -12,6 +12,7 @@ var root = new RootCommand(
     DecodeCommand.Create(),
     ReportCommand.Create(),
     CompleteCommand.Create(),
+    SweepCommand.Create(),
 };
 // Ctrl+C is handled by the commands themselves (a checkpoint is written first), so no forced termination timeout.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

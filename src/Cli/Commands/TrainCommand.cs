@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using VaePipeline.Cli.Output;
 using VaePipeline.Model;
 using VaePipeline.Training.Checkpoints;
@@ -50,21 +49,8 @@ internal static class TrainCommand
     private static readonly Option<long?> EvalEvery = new("--eval-every") { Description = "Test ELBO, checkpoint and metrics row every N steps (default: every epoch).", HelpName = "N" };
     private static readonly Option<int> Threads = new("--threads") { Description = "CPU threads for the matrix products (0: all cores).", DefaultValueFactory = _ => 0 };
 
-    private static readonly Option<int[]> Hidden = new("--hidden")
-    {
-        Description = "Hidden layer widths, encoder order; the decoder mirrors them. E.g. 500 or 256,128,64.",
-        HelpName = "N[,N…]",
-        DefaultValueFactory = _ => DefaultModel.Hidden,
-        CustomParser = result =>
-        {
-            var parts = result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray();
-            var widths = new int[parts.Length];
-            for (int i = 0; i < parts.Length; i++)
-                if (!int.TryParse(parts[i], out widths[i]) || widths[i] <= 0)
-                    result.AddError($"--hidden: '{parts[i]}' is not a positive layer width");
-            return widths;
-        },
-    };
+    private static readonly Option<int[]> Hidden = ListOption.Create("--hidden",
+        "Hidden layer widths, encoder order; the decoder mirrors them. E.g. 500 or 256,128,64.", DefaultModel.Hidden, w => w > 0, "a positive layer width");
     private static readonly Option<int> Latent = new("--latent", "-z") { Description = "Latent dimensions D.", DefaultValueFactory = _ => DefaultModel.Latent };
     private static readonly Option<PosteriorHead> Posterior = EnumOption.Create("--posterior",
         "What the encoder's second half predicts: log σ (Kingma & Welling) or log σ² (a log-variance head).", DefaultModel.Posterior);
@@ -109,15 +95,7 @@ internal static class TrainCommand
         var training = TrainingFrom(parse, checkpoint?.Options ?? preset?.Training ?? DefaultTraining).Validate();
         if (checkpoint is not null) CheckResumable(checkpoint, model, training, directory);
 
-        // Ctrl+C (SIGINT) and a scheduler's SIGTERM both stop the loop at the next step, which writes a checkpoint first.
-        using var cancel = new CancellationTokenSource();
-        Action<PosixSignalContext> stop = context =>
-        {
-            context.Cancel = true;
-            cancel.Cancel();
-        };
-        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, stop);
-        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, stop);
+        using var cancel = new StopSignals();
 
         var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancel.Token);
         using IBackend backend = new CpuBackend(parse.GetValue(Threads));

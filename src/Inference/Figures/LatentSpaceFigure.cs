@@ -11,9 +11,7 @@ public static class LatentSpaceFigure
 {
     public const string FileName = "latent-space.svg";
 
-    /// <summary>Tableau's ten categorical colours: distinct from one another, and none too pale on white.</summary>
-    private static readonly string[] Colours =
-        ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#17becf"];
+    private static readonly IReadOnlyList<string> Colours = Palette.Categorical;
 
     private const double Left = 70, Top = 20, PlotSize = 600, LegendWidth = 90, Bottom = 60;
 
@@ -31,7 +29,7 @@ public static class LatentSpaceFigure
         for (int i = 0; i < count; i++)
             svg.Circle(x[mean[2 * i]], y[mean[2 * i + 1]], r: 1.6, Colours[test.Labels[i]], opacity: 0.6);
         Axes.Draw(svg, x, y, Left, Top, Left + PlotSize, Top + PlotSize, "μ₁", "μ₂");
-        for (int digit = 0; digit < Colours.Length; digit++)
+        for (int digit = 0; digit < Colours.Count; digit++)
         {
             double rowY = Top + 10 + 20 * digit;
             svg.Rect(Left + PlotSize + 20, rowY - 9, 10, 10, Colours[digit]);
