@@ -49,10 +49,8 @@ internal static class CompleteCommand
     private static async Task<int> Complete(ParseResult parse, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        string decoderPath = Path.Combine(parse.GetValue(ModelDir)!, OnnxContract.DecoderFile), output = parse.GetValue(Out)!;
-        if (!File.Exists(decoderPath)) throw new FileNotFoundException($"there is no model {decoderPath} (--model-dir names the folder 'vae export' wrote)");
-        if (!parse.GetValue(Force) && Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
-            throw new ArgumentException($"{output} already holds files; pass --force to replace them, or choose another --out");
+        string decoderPath = CommandFolders.ExportedModel(parse.GetValue(ModelDir)!, OnnxContract.DecoderFile), output = parse.GetValue(Out)!;
+        CommandFolders.RequireEmptyUnlessForced(output, parse.GetValue(Force));
         var weights = OnnxDecoderWeights.Read(decoderPath);
         if (weights.Config.Latent != 2 || weights.Config.Likelihood != Likelihood.Bernoulli || weights.Config.Input != MnistSplit.PixelsPerImage)
             throw new ArgumentException($"{decoderPath} is not a 2-D-latent Bernoulli MNIST decoder; the completion figure needs one");

@@ -50,13 +50,11 @@ internal static class ReportCommand
     {
         var clock = Stopwatch.StartNew();
         string models = parse.GetValue(ModelDir)!, output = parse.GetValue(Out)!;
-        string encoderPath = Path.Combine(models, OnnxContract.EncoderFile), decoderPath = Path.Combine(models, OnnxContract.DecoderFile);
-        foreach (string model in (string[])[encoderPath, decoderPath])
-            if (!File.Exists(model)) throw new FileNotFoundException($"there is no model {model} (--model-dir names the folder 'vae export' wrote)");
+        string encoderPath = CommandFolders.ExportedModel(models, OnnxContract.EncoderFile);
+        string decoderPath = CommandFolders.ExportedModel(models, OnnxContract.DecoderFile);
         string? metrics = parse.GetValue(Metrics);
         if (metrics is not null && !File.Exists(metrics)) throw new FileNotFoundException($"there is no metrics log {metrics}");
-        if (!parse.GetValue(Force) && Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
-            throw new ArgumentException($"{output} already holds files; pass --force to replace them, or choose another --out");
+        CommandFolders.RequireEmptyUnlessForced(output, parse.GetValue(Force));
         int scatterImages = parse.GetValue(ScatterImages);
         ulong seed = parse.GetValue(Seed);
 

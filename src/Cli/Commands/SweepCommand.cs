@@ -51,8 +51,7 @@ internal static class SweepCommand
     {
         var clock = Stopwatch.StartNew();
         string output = parse.GetValue(Out)!;
-        if (!parse.GetValue(Force) && Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
-            throw new ArgumentException($"{output} already holds files; pass --force to replace them, or choose another --out");
+        CommandFolders.RequireEmptyUnlessForced(output, parse.GetValue(Force));
         float[] betas = [.. parse.GetValue(Betas)!.Distinct()];
         int[] latents = [.. parse.GetValue(Latents)!.Distinct()];
         if (betas.Length == 0 || latents.Length == 0) throw new ArgumentException("--betas and --latents each need at least one value");
