@@ -53,5 +53,5 @@ internal static class DecodeBench
         return best;
     }
 
-    private static string DefaultModel() => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../onnx/decoder.onnx"));
+    private static string DefaultModel() => BenchArgs.InRepository("onnx", "decoder.onnx");
 }

@@ -62,7 +62,7 @@ internal static class EpochBench
     private static string? DefaultData()
     {
         // Inside the repository, ../shared/data/mnist is where the project's data lives; elsewhere fall back to MnistSource's order.
-        string shared = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data/mnist"));
+        string shared = BenchArgs.InRepository("..", "shared", "data", "mnist");
         return Environment.GetEnvironmentVariable(MnistSource.DirectoryVariable) is null && Directory.Exists(shared) ? shared : null;
     }
 

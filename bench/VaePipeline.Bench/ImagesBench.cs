@@ -61,6 +61,5 @@ internal static class ImagesBench
                           $"{(double)allocated / count,6:F0} B allocated/image");
     }
 
-    private static string DefaultTar() => Path.GetFullPath(Path.Combine(
-        AppContext.BaseDirectory, "../../../../../../shared/data/mnist-png/mnist-test-png.tar.gz"));
+    private static string DefaultTar() => BenchArgs.InRepository("..", "shared", "data", "mnist-png", "mnist-test-png.tar.gz");
 }
