@@ -2,13 +2,13 @@ using System.CommandLine;
 using System.Diagnostics;
 using VaePipeline.Inference.Components;
 using VaePipeline.Inference.Figures;
-using VaePipeline.Inference.Images;
 using VaePipeline.IO;
 using VaePipeline.Model;
+using VaePipeline.Training.Onnx;
 
 namespace VaePipeline.Cli.Commands;
 
-/// <summary><c>vae report</c>: the figures of the VAE write-ups (samples, reconstructions, manifold, …) from an exported ONNX pair.</summary>
+/// <summary><c>vae report</c>: every figure of the VAE write-ups (samples, reconstructions, manifold, completion, …) from an exported ONNX pair.</summary>
 internal static class ReportCommand
 {
     private static readonly Option<string> ModelDir = new("--model-dir")
@@ -20,7 +20,11 @@ internal static class ReportCommand
     private static readonly Option<string> Out = new("--out", "-o") { Description = "Folder for the figures.", HelpName = "DIR", DefaultValueFactory = _ => "report" };
     private static readonly Option<string?> Data = DataOptions.Data();
     private static readonly Option<bool> Force = new("--force") { Description = "Write into an output folder that already holds files, replacing them." };
-    private static readonly Option<ulong> Seed = new("--seed") { Description = "Seed for the prior draws, the binary samples and the reconstructions' z.", DefaultValueFactory = _ => 1UL };
+    private static readonly Option<ulong> Seed = new("--seed")
+    {
+        Description = "Seed for the prior draws, the binary samples, the reconstructions' z and the completion's SVI noise.",
+        DefaultValueFactory = _ => 1UL,
+    };
     private static readonly Option<bool> Quantiles = new("--manifold-quantiles")
     {
         Description = "Draw the manifold on a 20 × 20 grid at the normal quantiles Φ⁻¹((i+0.5)/20), as Kingma & Welling do, instead of 30 × 30 over [-2, 2]².",
@@ -31,17 +35,21 @@ internal static class ReportCommand
         HelpName = "N",
         DefaultValueFactory = _ => 10_000,
     };
+    private static readonly CompletionFigures Completion = new("--completion-image");
     private static readonly Option<string?> Metrics = new("--metrics") { Description = "A training run's metrics.csv, for curves.svg.", HelpName = "FILE" };
     private static readonly Option<bool> LogX = new("--log-x") { Description = "Epochs on a logarithmic axis in curves.svg." };
+    private static readonly Option<string?> Sweep = new("--sweep") { Description = "A sweep.csv written by 'vae sweep', redrawn as sweep.svg.", HelpName = "FILE" };
 
     public static Command Create()
     {
         var command = new Command("report",
             "Draw the figures of the VAE write-ups from an exported encoder/decoder pair: samples, reconstructions, interpolations, " +
-            "the 2-D manifold, the test set's latent space and, given --metrics, the training curves.")
+            "the 2-D manifold, the test set's latent space, the top-half completion and, given --metrics and --sweep, the training " +
+            "curves and the β × latent-size sweep.")
         {
-            ModelDir, Out, Data, Force, Seed, Quantiles, ScatterImages, Metrics, LogX,
+            ModelDir, Out, Data, Force, Seed, Quantiles, ScatterImages, Metrics, LogX, Sweep,
         };
+        foreach (var option in Completion.Options) command.Options.Add(option);
         command.SetAction((parse, cancellation) => CommandErrors.Run(() => Report(parse, cancellation)));
         return command;
     }
@@ -52,52 +60,49 @@ internal static class ReportCommand
         string models = parse.GetValue(ModelDir)!, output = parse.GetValue(Out)!;
         string encoderPath = CommandFolders.ExportedModel(models, OnnxContract.EncoderFile);
         string decoderPath = CommandFolders.ExportedModel(models, OnnxContract.DecoderFile);
-        string? metrics = parse.GetValue(Metrics);
-        if (metrics is not null && !File.Exists(metrics)) throw new FileNotFoundException($"there is no metrics log {metrics}");
+        // Logs are read before anything is drawn, so that a bad one stops the report with nothing written.
+        string? metricsPath = parse.GetValue(Metrics), sweepPath = parse.GetValue(Sweep);
+        var metrics = metricsPath is null ? null : CsvColumns.Read(RequireFile(metricsPath, "metrics log"));
+        var sweep = sweepPath is null ? null : SweepFigure.Points(CsvColumns.Read(RequireFile(sweepPath, "sweep table")));
         CommandFolders.RequireEmptyUnlessForced(output, parse.GetValue(Force));
         int scatterImages = parse.GetValue(ScatterImages);
         ulong seed = parse.GetValue(Seed);
 
         var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancellation);
         if (scatterImages < 1 || scatterImages > test.Count) throw new ArgumentException($"--scatter-images must be 1 to {test.Count:N0} (got {scatterImages})");
+        var (completionImage, svi) = Completion.Read(parse, test, seed);
         using var encoder = new VaeEncoderEstimator(encoderPath).Fit();
         using var decoder = new VaeDecoderEstimator(decoderPath).Fit();
         if (decoder.PixelCount != DigitTiles.Side * DigitTiles.Side || decoder.LatentSize != encoder.LatentSize)
             throw new InvalidDataException($"{models} does not hold a matching MNIST encoder/decoder pair");
-        Directory.CreateDirectory(output);
-        string Target(string name) => Path.Combine(output, name);
+        // The completion's SVI differentiates the decoder in double precision, so it reads the weights, not a session.
+        var weights = OnnxDecoderWeights.Read(decoderPath);
+        var folder = new FigureFolder(output);
 
-        Png(Target(SamplesFigure.FileName), SamplesFigure.Draw(decoder, seed));
-        Png(Target(ReconstructionsFigure.FileName), ReconstructionsFigure.Draw(encoder, decoder, test, seed));
-        Png(Target(InterpolationsFigure.FileName), InterpolationsFigure.Draw(encoder, decoder, train, test));
+        folder.Png(SamplesFigure.FileName, SamplesFigure.Draw(decoder, seed));
+        folder.Png(ReconstructionsFigure.FileName, ReconstructionsFigure.Draw(encoder, decoder, test, seed));
+        folder.Png(InterpolationsFigure.FileName, InterpolationsFigure.Draw(encoder, decoder, train, test));
         if (decoder.LatentSize == 2)
         {
             var grid = parse.GetValue(Quantiles) ? ManifoldGrid.Quantiles(20) : ManifoldGrid.Even(decoder, 30, 2f);
             byte[] png = ManifoldFigure.Draw(decoder, grid);
-            AtomicFile.Write(Target(ManifoldFigure.PngFileName), stream => stream.Write(png));
-            Wrote(Target(ManifoldFigure.PngFileName), grid.Description);
-            SvgFile(Target(ManifoldFigure.SvgFileName), ManifoldFigure.Frame(grid, png), grid.Description);
-            SvgFile(Target(LatentSpaceFigure.FileName), LatentSpaceFigure.Draw(encoder, test, scatterImages), $"{scatterImages:N0} test images");
+            AtomicFile.Write(folder.Target(ManifoldFigure.PngFileName), stream => stream.Write(png));
+            folder.Wrote(ManifoldFigure.PngFileName, grid.Description);
+            folder.Svg(ManifoldFigure.SvgFileName, ManifoldFigure.Frame(grid, png), grid.Description);
+            folder.Svg(LatentSpaceFigure.FileName, LatentSpaceFigure.Draw(encoder, test, scatterImages), $"{scatterImages:N0} test images");
         }
         else Console.WriteLine($"skipped {ManifoldFigure.SvgFileName} and {LatentSpaceFigure.FileName}: they need a 2-D latent space, and this model's is {decoder.LatentSize}-D");
-        if (metrics is not null)
-            SvgFile(Target(CurvesFigure.FileName), CurvesFigure.Draw(TrainingLog.Read(metrics), parse.GetValue(LogX)), $"from {metrics}");
+
+        if (CompletionFigures.Supports(weights.Config)) CompletionFigures.Write(weights, test, completionImage, svi, folder);
+        else Console.WriteLine($"skipped the completion figures: they need a 2-D-latent Bernoulli decoder");
+
+        if (metrics is not null) folder.Svg(CurvesFigure.FileName, CurvesFigure.Draw(metrics, parse.GetValue(LogX)), $"from {metricsPath}");
         else Console.WriteLine($"skipped {CurvesFigure.FileName}: no --metrics log given");
+        if (sweep is not null) folder.Svg(SweepFigure.FileName, SweepFigure.Draw(sweep), $"{sweep.Length} runs from {sweepPath}");
+        else Console.WriteLine($"skipped {SweepFigure.FileName}: no --sweep table given");
         Console.WriteLine($"report written to {output} in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
     }
 
-    private static void Png(string path, GrayImage image)
-    {
-        PngWriter.Write(path, image);
-        Wrote(path, $"{image.Width}×{image.Height}");
-    }
-
-    private static void SvgFile(string path, Svg svg, string what)
-    {
-        svg.Write(path);
-        Wrote(path, $"{svg.Width}×{svg.Height}, {what}");
-    }
-
-    private static void Wrote(string path, string what) => Console.WriteLine($"wrote {path} ({new FileInfo(path).Length / 1024.0:F1} KiB; {what})");
+    private static string RequireFile(string path, string what) => File.Exists(path) ? path : throw new FileNotFoundException($"there is no {what} {path}");
 }

@@ -12,7 +12,7 @@ public static class CurvesFigure
 
     private sealed record Panel(string Title, double[] Train, double[] Test);
 
-    public static Svg Draw(TrainingLog log, bool logX)
+    public static Svg Draw(CsvColumns log, bool logX)
     {
         if (log.Rows < 2) throw new InvalidDataException("the metrics log has one evaluation; curves need at least two");
         double[] epoch = log["epoch"];

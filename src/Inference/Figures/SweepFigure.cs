@@ -14,6 +14,15 @@ public static class SweepFigure
     /// <summary>One run's test scores, in nats per image.</summary>
     public readonly record struct Point(double Beta, int Latent, double Elbo, double Reconstruction, double Kl);
 
+    /// <summary>The runs of a sweep.csv written by <c>vae sweep</c> (columns beta, latent, test_elbo, test_recon, test_kl).</summary>
+    public static Point[] Points(CsvColumns sweep)
+    {
+        double[] beta = sweep["beta"], latent = sweep["latent"], elbo = sweep["test_elbo"], recon = sweep["test_recon"], kl = sweep["test_kl"];
+        int bad = Array.FindIndex(latent, d => d < 1 || d != Math.Floor(d));
+        if (bad >= 0) throw new InvalidDataException($"sweep row {bad + 1}: latent {latent[bad]} is not a positive whole number");
+        return [.. Enumerable.Range(0, sweep.Rows).Select(i => new Point(beta[i], (int)latent[i], elbo[i], recon[i], kl[i]))];
+    }
+
     public static Svg Draw(IReadOnlyList<Point> points)
     {
         if (points.Count == 0) throw new ArgumentException("a sweep figure needs at least one run");

@@ -14,7 +14,8 @@ public sealed class ReportCliTests(ReportRun run) : IClassFixture<ReportRun>
     public void Writes_every_figure_and_says_so()
     {
         Assert.True(run.Result.ExitCode == 0, run.Result.Error);
-        string[] files = ["curves.svg", "interpolations.png", "latent-space.svg", "manifold.png", "manifold.svg", "reconstructions.png", "samples.png"];
+        string[] files = ["completion-contours.svg", "completion-elbo.svg", "completion.png", "curves.svg", "interpolations.png", "latent-space.svg",
+            "manifold.png", "manifold.svg", "reconstructions.png", "samples.png", "sweep.svg"];
         Assert.Equal(files, Directory.GetFiles(run.Folder).Select(Path.GetFileName).Order());
         foreach (string file in files) Assert.Contains($"wrote {run.File(file)} (", run.Result.Output);
         Assert.Matches(@"report written to .* in \d+\.\d s", run.Result.Output);
@@ -85,6 +86,30 @@ public sealed class ReportCliTests(ReportRun run) : IClassFixture<ReportRun>
         Assert.Equal(6, lines.Length); // train and test for the ELBO, the reconstruction and the KL
         Assert.All(lines, l => Assert.Equal(ReportRun.MetricsRows.Length - 1, ((string)l.Attribute("points")!).Split(' ').Length));
         Assert.NotNull(svg.Attribute("width"));
+    }
+
+    [Fact]
+    public void The_completion_fills_in_the_chosen_test_image_and_its_fit_raises_the_elbo()
+    {
+        var (width, _, pixels) = TestImages.Decode(File.ReadAllBytes(run.File("completion.png")));
+        byte[][] tiles = Tiles(pixels, width, 7, 1, Gap);
+        Assert.Equal(Training.Mnist.Test.Image(ReportRun.CompletionImage).ToArray(), tiles[0]);
+        Assert.All(tiles[2..], t => Assert.Equal(tiles[0][..(14 * Tile)], t[..(14 * Tile)]));
+        var elbo = System.Text.RegularExpressions.Regex.Match(run.Result.Output, @"completion of test image 3: ELBO (-?\d+\.\d+) at the first iteration, (-?\d+\.\d+) at the last");
+        Assert.True(elbo.Success, run.Result.Output);
+        Assert.True(double.Parse(elbo.Groups[2].Value) > double.Parse(elbo.Groups[1].Value));
+    }
+
+    [Fact]
+    public void The_sweep_is_redrawn_from_its_table_one_line_per_beta_in_each_panel()
+    {
+        var svg = XDocument.Load(run.File("sweep.svg")).Root!;
+        var lines = svg.Elements(SvgNs + "polyline").ToArray();
+        Assert.Equal(3 * 2, lines.Length);
+        Assert.All(lines, l => Assert.Equal(3, ((string)l.Attribute("points")!).Split(' ').Length));
+        string[] texts = [.. svg.Elements(SvgNs + "text").Select(t => t.Value)];
+        Assert.Contains("β = 0.1", texts);
+        Assert.Contains("β = 1", texts);
     }
 
     private static byte[][] Tiles(byte[] pixels, int width, int columns, int rows, int gap) =>

@@ -49,6 +49,26 @@ public class ReportOptionsTests
 
         Assert.True(forced.ExitCode == 0, forced.Error);
         Assert.Contains("skipped curves.svg: no --metrics log given", forced.Output);
-        Assert.Equal(6, Directory.GetFiles(output).Length);
+        Assert.Contains("skipped sweep.svg: no --sweep table given", forced.Output);
+        Assert.Equal(9, Directory.GetFiles(output).Length);
+    }
+
+    [Theory]
+    [InlineData("--completion-image", "10000", "--completion-image must be 0 to 9,999")]
+    [InlineData("--iterations", "0", "--iterations must be at least 1")]
+    [InlineData("--sweep", "sweep.csv", "latent 0 is not a positive whole number")]
+    [InlineData("--metrics", "missing.csv", "there is no metrics log")]
+    public void Bad_input_is_refused_before_any_figure_is_written(string option, string value, string error)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllLines(dir.File("sweep.csv"), ["beta,latent,test_elbo,test_recon,test_kl", "1,0,-160,-150,10"]);
+        string output = dir.File("report");
+        if (value.EndsWith(".csv")) value = dir.File(value);
+
+        var result = VaeProcess.Run("report", "--model-dir", ReportRun.ModelDir, "--out", output, "--scatter-images", "50", option, value);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(error, result.Error);
+        Assert.False(Directory.Exists(output), $"{output} was created");
     }
 }

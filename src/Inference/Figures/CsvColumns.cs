@@ -2,20 +2,24 @@ using System.Globalization;
 
 namespace VaePipeline.Inference.Figures;
 
-/// <summary>The numeric columns of a trainer's metrics.csv (step,epoch,train_loss,…), read by header name.</summary>
-public sealed class TrainingLog
+/// <summary>
+/// The numeric columns of a CSV file with a header row — a trainer's metrics.csv (step,epoch,train_loss,…) or a
+/// sweep's sweep.csv — read by header name, so the figures do not depend on the column order.
+/// </summary>
+public sealed class CsvColumns
 {
+    private readonly string _path;
     private readonly Dictionary<string, double[]> _columns;
 
-    private TrainingLog(Dictionary<string, double[]> columns) => _columns = columns;
+    private CsvColumns(string path, Dictionary<string, double[]> columns) => (_path, _columns) = (path, columns);
 
     public int Rows => _columns.Values.First().Length;
 
     /// <exception cref="InvalidDataException">A row has the wrong number of fields or a field is not a number; the message names the line.</exception>
-    public static TrainingLog Read(string path)
+    public static CsvColumns Read(string path)
     {
         var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
-        if (lines.Length < 2) throw new InvalidDataException($"{path}: no metrics rows under a header");
+        if (lines.Length < 2) throw new InvalidDataException($"{path}: no rows under a header");
         string[] header = lines[0].Split(',');
         var values = header.Select(_ => new double[lines.Length - 1]).ToArray();
         for (int row = 1; row < lines.Length; row++)
@@ -26,10 +30,10 @@ public sealed class TrainingLog
                 values[c][row - 1] = double.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
                     ? v : throw new InvalidDataException($"{path} line {row + 1}: {header[c]} '{fields[c]}' is not a number");
         }
-        return new(header.Zip(values).ToDictionary(p => p.First, p => p.Second));
+        return new(path, header.Zip(values).ToDictionary(p => p.First, p => p.Second));
     }
 
     /// <exception cref="InvalidDataException">The log has no such column.</exception>
     public double[] this[string column] =>
-        _columns.TryGetValue(column, out var values) ? values : throw new InvalidDataException($"the metrics log has no column {column}");
+        _columns.TryGetValue(column, out var values) ? values : throw new InvalidDataException($"{_path} has no column {column}");
 }
