@@ -33,7 +33,7 @@ internal static class EncodeCommand
         HelpName = "FILE",
         DefaultValueFactory = _ => Path.Combine("onnx", OnnxContract.EncoderFile),
     };
-    private static readonly Option<LatentFormat> Format = EnumOption.Create("--format", "Output format.", LatentFormat.Csv);
+    private static readonly Option<Spelled<LatentFormat>> Format = EnumOption.Create("--format", "Output format.", LatentFormat.Csv);
     private static readonly Option<string?> Out = new("--out", "-o")
     {
         Description = "Output file (default: latents.csv, or latents.jsonl with --format jsonl, in the current folder). " +
@@ -60,7 +60,7 @@ internal static class EncodeCommand
     private static int Encode(ParseResult parse)
     {
         var clock = Stopwatch.StartNew();
-        var format = parse.GetValue(Format);
+        var format = parse.GetValue(Format).Value;
         string output = parse.GetValue(Out) ?? (format == LatentFormat.Csv ? "latents.csv" : "latents.jsonl");
         string model = parse.GetValue(Model)!;
         int batchSize = parse.GetValue(BatchSize);

@@ -52,13 +52,13 @@ internal static class TrainCommand
     private static readonly Option<int[]> Hidden = ListOption.Create("--hidden",
         "Hidden layer widths, encoder order; the decoder mirrors them. E.g. 500 or 256,128,64.", DefaultModel.Hidden, w => w > 0, "a positive layer width");
     private static readonly Option<int> Latent = new("--latent", "-z") { Description = "Latent dimensions D.", DefaultValueFactory = _ => DefaultModel.Latent };
-    private static readonly Option<PosteriorHead> Posterior = EnumOption.Create("--posterior",
+    private static readonly Option<Spelled<PosteriorHead>> Posterior = EnumOption.Create("--posterior",
         "What the encoder's second half predicts: log σ (Kingma & Welling) or log σ² (a log-variance head).", DefaultModel.Posterior);
-    private static readonly Option<Activation> ActivationOption = EnumOption.Create("--activation", "Hidden-layer nonlinearity.", DefaultModel.Activation);
-    private static readonly Option<Likelihood> LikelihoodOption = EnumOption.Create("--likelihood", "p(x|z): Bernoulli on logits, or unit-variance Gaussian with mean sigmoid(logits).", DefaultModel.Likelihood);
-    private static readonly Option<KlEstimator> Kl = EnumOption.Create("--kl", "KL term: closed form, or single-sample log q(z|x) − log p(z).", DefaultModel.Kl);
+    private static readonly Option<Spelled<Activation>> ActivationOption = EnumOption.Create("--activation", "Hidden-layer nonlinearity.", DefaultModel.Activation);
+    private static readonly Option<Spelled<Likelihood>> LikelihoodOption = EnumOption.Create("--likelihood", "p(x|z): Bernoulli on logits, or unit-variance Gaussian with mean sigmoid(logits).", DefaultModel.Likelihood);
+    private static readonly Option<Spelled<KlEstimator>> Kl = EnumOption.Create("--kl", "KL term: closed form, or single-sample log q(z|x) − log p(z).", DefaultModel.Kl);
     private static readonly Option<float> Beta = new("--beta") { Description = "Weight on the KL term in the training loss (the reported ELBO always uses 1).", DefaultValueFactory = _ => DefaultModel.Beta };
-    private static readonly Option<Binarization> BinarizationOption = EnumOption.Create("--binarization",
+    private static readonly Option<Spelled<Binarization>> BinarizationOption = EnumOption.Create("--binarization",
         "Pixels to inputs: static (intensity > 0.5), dynamic (Bernoulli(intensity) each use), none (intensities with the Bernoulli cross-entropy).",
         DefaultModel.Binarization);
 
@@ -111,12 +111,12 @@ internal static class TrainCommand
     {
         Hidden = Given(parse, Hidden) ? parse.GetValue(Hidden)! : b.Hidden,
         Latent = Given(parse, Latent) ? parse.GetValue(Latent) : b.Latent,
-        Posterior = Given(parse, Posterior) ? parse.GetValue(Posterior) : b.Posterior,
-        Activation = Given(parse, ActivationOption) ? parse.GetValue(ActivationOption) : b.Activation,
-        Likelihood = Given(parse, LikelihoodOption) ? parse.GetValue(LikelihoodOption) : b.Likelihood,
-        Kl = Given(parse, Kl) ? parse.GetValue(Kl) : b.Kl,
+        Posterior = Given(parse, Posterior) ? parse.GetValue(Posterior).Value : b.Posterior,
+        Activation = Given(parse, ActivationOption) ? parse.GetValue(ActivationOption).Value : b.Activation,
+        Likelihood = Given(parse, LikelihoodOption) ? parse.GetValue(LikelihoodOption).Value : b.Likelihood,
+        Kl = Given(parse, Kl) ? parse.GetValue(Kl).Value : b.Kl,
         Beta = Given(parse, Beta) ? parse.GetValue(Beta) : b.Beta,
-        Binarization = Given(parse, BinarizationOption) ? parse.GetValue(BinarizationOption) : b.Binarization,
+        Binarization = Given(parse, BinarizationOption) ? parse.GetValue(BinarizationOption).Value : b.Binarization,
     };
 
     private static TrainingOptions TrainingFrom(ParseResult parse, TrainingOptions b) => b with

@@ -70,5 +70,8 @@ public class TrainCliTests
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("--binarization", help.Output);
         Assert.Contains("Kingma & Welling", help.Output);
+        // Enum defaults are shown as they are typed, so a user can copy them back.
+        Assert.Contains("[default: log-sigma]", help.Output);
+        Assert.Contains("[default: analytic]", help.Output);
     }
 }
