@@ -1,8 +1,9 @@
 namespace VaePipeline.Inference.Figures;
 
 /// <summary>
-/// curves.svg: training progress from metrics.csv, three panels against epoch: the ELBO, its reconstruction term
-/// E log p(x|z) and its KL term, each for the training batches (averaged over the epoch) and for the test set.
+/// curves.svg: training progress from metrics.csv, three panels against epoch: the ELBO (at β = 1, whatever β
+/// trained), its reconstruction term E log p(x|z) and its KL term, each for the training batches (averaged over the
+/// epoch) and for the test set.
 /// </summary>
 public static class CurvesFigure
 {
@@ -18,8 +19,8 @@ public static class CurvesFigure
         double[] epoch = log["epoch"];
         Panel[] panels =
         [
-            // train_loss is the negative ELBO the optimizer minimises; negated it is on the test ELBO's scale.
-            new("ELBO", [.. log["train_loss"].Select(v => -v)], log["test_elbo"]),
+            // Not −train_loss: with β ≠ 1 that is the β-weighted objective, while test_elbo is always the ELBO itself.
+            new("ELBO", [.. log["train_recon"].Zip(log["train_kl"], (recon, kl) => recon - kl)], log["test_elbo"]),
             new("reconstruction E log p(x|z)", log["train_recon"], log["test_recon"]),
             new("KL(q(z|x) ‖ p(z))", log["train_kl"], log["test_kl"]),
         ];
