@@ -18,7 +18,7 @@ internal static class CompleteCommand
         HelpName = "DIR",
         DefaultValueFactory = _ => "onnx",
     };
-    private static readonly CompletionFigures Completion = new("--image");
+    private static readonly CompletionFigures Completion = new("--image", sviPrefix: "--");
     private static readonly Option<string> Out = new("--out", "-o") { Description = "Folder for the figures.", HelpName = "DIR", DefaultValueFactory = _ => "completion" };
     private static readonly Option<string?> Data = DataOptions.Data();
     private static readonly Option<bool> Force = new("--force") { Description = "Write into an output folder that already holds files, replacing them." };

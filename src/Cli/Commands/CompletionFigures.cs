@@ -17,14 +17,19 @@ internal sealed class CompletionFigures
     /// <summary>K&amp;W's starting point, away from the posterior so that the fit has somewhere to go.</summary>
     private static DiagonalGaussian Start => new([2, -2], [0.5, 0]);
 
-    private readonly Option<int> _image;
-    private readonly Option<int> _samples = new("--samples") { Description = "Draws of z per SVI iteration (K).", HelpName = "K", DefaultValueFactory = _ => 10 };
-    private readonly Option<int> _iterations = new("--iterations") { Description = "SVI iterations (Adam steps).", HelpName = "N", DefaultValueFactory = _ => 200 };
-    private readonly Option<double> _learningRate = new("--lr") { Description = "Adam's step size for the SVI fit.", DefaultValueFactory = _ => 1e-2 };
+    private readonly Option<int> _image, _samples, _iterations;
+    private readonly Option<double> _learningRate;
 
-    /// <param name="imageOption">The option naming the test image: <c>--image</c> where completion is the whole command.</param>
-    public CompletionFigures(string imageOption) =>
+    /// <param name="imageOption">The option naming the test image.</param>
+    /// <param name="sviPrefix">Prefix of the SVI options: <c>--</c> where completion is the whole command, <c>--svi-</c>
+    /// among the report's options, where a bare <c>--samples</c> would read as the prior samples' count.</param>
+    public CompletionFigures(string imageOption, string sviPrefix)
+    {
         _image = new(imageOption) { Description = "Index of the MNIST test image whose bottom half is completed.", HelpName = "INDEX", DefaultValueFactory = _ => 0 };
+        _samples = new($"{sviPrefix}samples") { Description = "Draws of z per SVI iteration (K).", HelpName = "K", DefaultValueFactory = _ => 10 };
+        _iterations = new($"{sviPrefix}iterations") { Description = "SVI iterations (Adam steps).", HelpName = "N", DefaultValueFactory = _ => 200 };
+        _learningRate = new($"{sviPrefix}lr") { Description = "Adam's step size for the SVI fit.", DefaultValueFactory = _ => 1e-2 };
+    }
 
     public IEnumerable<Option> Options => [_image, _samples, _iterations, _learningRate];
 

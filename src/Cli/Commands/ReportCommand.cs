@@ -35,7 +35,7 @@ internal static class ReportCommand
         HelpName = "N",
         DefaultValueFactory = _ => 10_000,
     };
-    private static readonly CompletionFigures Completion = new("--completion-image");
+    private static readonly CompletionFigures Completion = new("--completion-image", sviPrefix: "--svi-");
     private static readonly Option<string?> Metrics = new("--metrics") { Description = "A training run's metrics.csv, for curves.svg.", HelpName = "FILE" };
     private static readonly Option<bool> LogX = new("--log-x") { Description = "Epochs on a logarithmic axis in curves.svg." };
     private static readonly Option<string?> Sweep = new("--sweep") { Description = "A sweep.csv written by 'vae sweep', redrawn as sweep.svg.", HelpName = "FILE" };

@@ -55,7 +55,7 @@ public class ReportOptionsTests
 
     [Theory]
     [InlineData("--completion-image", "10000", "--completion-image must be 0 to 9,999")]
-    [InlineData("--iterations", "0", "--iterations must be at least 1")]
+    [InlineData("--svi-iterations", "0", "--svi-iterations must be at least 1")]
     [InlineData("--sweep", "sweep.csv", "latent 0 is not a positive whole number")]
     [InlineData("--metrics", "missing.csv", "there is no metrics log")]
     public void Bad_input_is_refused_before_any_figure_is_written(string option, string value, string error)
