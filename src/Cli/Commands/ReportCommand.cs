@@ -60,10 +60,11 @@ internal static class ReportCommand
         string models = parse.GetValue(ModelDir)!, output = parse.GetValue(Out)!;
         string encoderPath = CommandFolders.ExportedModel(models, OnnxContract.EncoderFile);
         string decoderPath = CommandFolders.ExportedModel(models, OnnxContract.DecoderFile);
-        // Logs are read before anything is drawn, so that a bad one stops the report with nothing written.
+        // The log figures are drawn before anything is written, so that a bad log stops the report with nothing on disk.
         string? metricsPath = parse.GetValue(Metrics), sweepPath = parse.GetValue(Sweep);
-        var metrics = metricsPath is null ? null : CsvColumns.Read(RequireFile(metricsPath, "metrics log"));
+        var curves = metricsPath is null ? null : CurvesFigure.Draw(CsvColumns.Read(RequireFile(metricsPath, "metrics log")), parse.GetValue(LogX));
         var sweep = sweepPath is null ? null : SweepFigure.Points(CsvColumns.Read(RequireFile(sweepPath, "sweep table")));
+        var sweepFigure = sweep is null ? null : SweepFigure.Draw(sweep);
         CommandFolders.RequireEmptyUnlessForced(output, parse.GetValue(Force));
         int scatterImages = parse.GetValue(ScatterImages);
         ulong seed = parse.GetValue(Seed);
@@ -96,9 +97,9 @@ internal static class ReportCommand
         if (CompletionFigures.Supports(weights.Config)) CompletionFigures.Write(weights, test, completionImage, svi, folder);
         else Console.WriteLine($"skipped the completion figures: they need a 2-D-latent Bernoulli decoder");
 
-        if (metrics is not null) folder.Svg(CurvesFigure.FileName, CurvesFigure.Draw(metrics, parse.GetValue(LogX)), $"from {metricsPath}");
+        if (curves is not null) folder.Svg(CurvesFigure.FileName, curves, $"from {metricsPath}");
         else Console.WriteLine($"skipped {CurvesFigure.FileName}: no --metrics log given");
-        if (sweep is not null) folder.Svg(SweepFigure.FileName, SweepFigure.Draw(sweep), $"{sweep.Length} runs from {sweepPath}");
+        if (sweepFigure is not null) folder.Svg(SweepFigure.FileName, sweepFigure, $"{sweep!.Length} runs from {sweepPath}");
         else Console.WriteLine($"skipped {SweepFigure.FileName}: no --sweep table given");
         Console.WriteLine($"report written to {output} in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;

@@ -58,10 +58,12 @@ public class ReportOptionsTests
     [InlineData("--svi-iterations", "0", "--svi-iterations must be at least 1")]
     [InlineData("--sweep", "sweep.csv", "latent 0 is not a positive whole number")]
     [InlineData("--metrics", "missing.csv", "there is no metrics log")]
+    [InlineData("--metrics", "one-row.csv", "curves need at least two")]
     public void Bad_input_is_refused_before_any_figure_is_written(string option, string value, string error)
     {
         using var dir = new TempDirectory();
         File.WriteAllLines(dir.File("sweep.csv"), ["beta,latent,test_elbo,test_recon,test_kl", "1,0,-160,-150,10"]);
+        File.WriteAllLines(dir.File("one-row.csv"), ReportRun.MetricsRows[..2]);
         string output = dir.File("report");
         if (value.EndsWith(".csv")) value = dir.File(value);
 
