@@ -46,6 +46,9 @@ internal static class TrainCommand
     };
     private static readonly Option<ulong> Seed = new("--seed") { Description = "Seed for initialisation, shuffling and noise: same seed, machine and thread count give a bit-identical run.", DefaultValueFactory = _ => DefaultTraining.Seed };
     private static readonly Option<int?> TrainSize = new("--train-size") { Description = "Train on the first N training images only (default: all 60,000).", HelpName = "N" };
+    private static readonly Option<Spelled<BatchOrder>> Batches = EnumOption.Create("--batches",
+        "How each step's images are chosen: a new permutation every epoch cut into batches (every image once per epoch), or every batch drawn at random with replacement.",
+        DefaultTraining.Batches);
     private static readonly Option<long?> EvalEvery = new("--eval-every") { Description = "Test ELBO, checkpoint and metrics row every N steps (default: every epoch).", HelpName = "N" };
     private static readonly Option<int> Threads = new("--threads") { Description = "CPU threads for the matrix products (0: all cores).", DefaultValueFactory = _ => 0 };
 
@@ -66,7 +69,7 @@ internal static class TrainCommand
     {
         var command = new Command("train", "Train a VAE on MNIST (defaults: the Kingma & Welling model, 100 epochs on all 60,000 images).")
         {
-            Data, Out, Resume, PresetOption, Force, Epochs, Steps, BatchSize, LearningRate, AdamEpsilon, Seed, TrainSize, EvalEvery, Threads,
+            Data, Out, Resume, PresetOption, Force, Epochs, Steps, BatchSize, Batches, LearningRate, AdamEpsilon, Seed, TrainSize, EvalEvery, Threads,
             Hidden, Latent, Posterior, ActivationOption, LikelihoodOption, Kl, Beta, BinarizationOption,
         };
         command.SetAction((parse, cancellation) => CommandErrors.Run(() => Run(parse)));
@@ -133,6 +136,7 @@ internal static class TrainCommand
         Seed = Given(parse, Seed) ? parse.GetValue(Seed) : b.Seed,
         TrainSize = Given(parse, TrainSize) ? parse.GetValue(TrainSize) : b.TrainSize,
         EvalEvery = Given(parse, EvalEvery) ? parse.GetValue(EvalEvery) : b.EvalEvery,
+        Batches = Given(parse, Batches) ? parse.GetValue(Batches).Value : b.Batches,
     };
 
     /// <summary>A resumed run may be extended, but not changed: anything else would no longer be the same run.</summary>
@@ -141,7 +145,7 @@ internal static class TrainCommand
         if (!model.SameAs(c.Model))
             throw new ArgumentException($"the checkpoint in {directory} is of another model: it has {c.Model.ToJson()}, this command asks for {model.ToJson()}");
         if (training with { Epochs = c.Options.Epochs, Steps = c.Options.Steps, EvalEvery = c.Options.EvalEvery } != c.Options)
-            throw new ArgumentException($"--resume continues a run as it was: batch size, Adam settings, seed and train size must stay those of {directory}");
+            throw new ArgumentException($"--resume continues a run as it was: batch size and order, Adam settings, seed and train size must stay those of {directory}");
     }
 
     private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };

@@ -88,4 +88,5 @@ public enum RngStream : ulong
     Noise = 3,
     Binarize = 4,
     Evaluation = 5,
+    RandomBatch = 6,
 }

@@ -33,6 +33,7 @@ public sealed class Trainer
     private readonly Adam _adam;
     private readonly Evaluator _evaluator;
     private readonly PixelEncoder _pixels;
+    private readonly BatchSampler _batches;
     private readonly float[] _hostParameters, _hostFirstMoment, _hostSecondMoment; // checkpoint staging, reused
     private long _step;
     private double _trainSeconds;
@@ -46,6 +47,7 @@ public sealed class Trainer
         _train = train;
         _test = test;
         _trainCount = Math.Min(options.TrainSize ?? train.Count, train.Count);
+        _batches = new BatchSampler(options.Seed, options.Batches, options.BatchSize, _trainCount);
         _backend = backend;
         _directory = directory;
         _model = new Vae(config, backend, options.BatchSize);
@@ -70,7 +72,7 @@ public sealed class Trainer
         }
     }
 
-    public int StepsPerEpoch => (_trainCount + _options.BatchSize - 1) / _options.BatchSize;
+    public int StepsPerEpoch => _batches.StepsPerEpoch;
 
     public long TotalSteps => _options.Steps ?? (long)_options.Epochs * StepsPerEpoch;
 
@@ -83,8 +85,6 @@ public sealed class Trainer
         long evalEvery = _options.EvalEvery ?? StepsPerEpoch;
         observer.Started(new TrainingPlan(_backend.Description, _step, TotalSteps, StepsPerEpoch, _trainCount, _test.Count, _model.Layout.Count));
 
-        var order = new int[_trainCount];
-        long shuffledEpoch = -1;
         var x = new float[batch * P];
         var eps = new float[batch * d];
         var logLik = new float[batch];
@@ -96,17 +96,11 @@ public sealed class Trainer
         while (_step < TotalSteps)
         {
             long epoch = _step / StepsPerEpoch;
-            int inEpoch = (int)(_step % StepsPerEpoch);
-            if (epoch != shuffledEpoch)
-            {
-                for (int i = 0; i < order.Length; i++) order[i] = i;
-                Rng.For(_options.Seed, RngStream.Shuffle, epoch).Shuffle(order);
-                shuffledEpoch = epoch;
-            }
-            int rows = Math.Min(batch, _trainCount - inEpoch * batch);
+            var images = _batches.Images(_step);
+            int rows = images.Length;
             long stepStart = Stopwatch.GetTimestamp();
 
-            _pixels.Fill(_train, order.AsSpan(inEpoch * batch, rows), draw: _step, x);
+            _pixels.Fill(_train, images, draw: _step, x);
             Rng.For(_options.Seed, RngStream.Noise, _step).FillGaussian(eps.AsSpan(0, rows * d));
             _backend.Upload(x.AsSpan(0, rows * P), _model.Input.Sub(0, rows * P));
             _backend.Upload(eps.AsSpan(0, rows * d), _model.Noise.Sub(0, rows * d));

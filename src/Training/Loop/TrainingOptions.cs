@@ -15,6 +15,7 @@ public sealed record TrainingOptions
     public int? TrainSize { get; init; }
     /// <summary>Evaluate on the test set (and checkpoint) every this many steps; null: at the end of every epoch.</summary>
     public long? EvalEvery { get; init; }
+    public BatchOrder Batches { get; init; } = BatchOrder.Shuffled;
 
     public TrainingOptions Validate()
     {
@@ -26,4 +27,13 @@ public sealed record TrainingOptions
         Adam.Validate();
         return this;
     }
+}
+
+/// <summary>How the images of each step are chosen.</summary>
+public enum BatchOrder
+{
+    /// <summary>A new permutation every epoch, cut into consecutive batches: every image once per epoch.</summary>
+    Shuffled,
+    /// <summary>Every batch drawn independently and uniformly, with replacement; an "epoch" is then only a count of steps.</summary>
+    Random,
 }

@@ -33,16 +33,18 @@ public class TrainerTests
     }
 
     [Theory]
-    [InlineData(Binarization.Static)]
-    [InlineData(Binarization.Dynamic)]
-    public void Resuming_mid_epoch_continues_exactly(Binarization binarization)
+    [InlineData(Binarization.Static, BatchOrder.Shuffled)]
+    [InlineData(Binarization.Dynamic, BatchOrder.Shuffled)]
+    [InlineData(Binarization.Static, BatchOrder.Random)]
+    public void Resuming_mid_epoch_continues_exactly(Binarization binarization, BatchOrder batches)
     {
         using var dir = new TempDirectory();
         var config = Small with { Binarization = binarization, Kl = KlEstimator.MonteCarlo };
-        var straight = Train(dir.File("straight"), config, Short(25));
-        var half = Train(dir.File("resumed"), config, Short(15)); // 10 steps per epoch: stops inside the second epoch
+        TrainingOptions Steps(long steps) => Short(steps) with { Batches = batches };
+        var straight = Train(dir.File("straight"), config, Steps(25));
+        var half = Train(dir.File("resumed"), config, Steps(15)); // 10 steps per epoch: stops inside the second epoch
         Assert.Equal(15, half.Step);
-        var resumed = Train(dir.File("resumed"), config, Short(25), resume: half);
+        var resumed = Train(dir.File("resumed"), config, Steps(25), resume: half);
         Assert.Equal(25, resumed.Step);
         Assert.Equal(straight.Parameters, resumed.Parameters);
         Assert.Equal(straight.FirstMoment, resumed.FirstMoment);
