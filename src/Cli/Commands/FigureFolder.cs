@@ -18,17 +18,21 @@ internal sealed class FigureFolder(string path)
 
     public void Png(string name, GrayImage image, string? what = null)
     {
-        PngWriter.Write(Target(name), image);
-        Wrote(name, $"{image.Width}×{image.Height}" + (what is null ? "" : $", {what}"));
+        string target = Target(name);
+        PngWriter.Write(target, image);
+        Report(target, $"{image.Width}×{image.Height}" + (what is null ? "" : $", {what}"));
     }
 
     public void Svg(string name, Svg svg, string? what = null)
     {
-        svg.Write(Target(name));
-        Wrote(name, $"{svg.Width}×{svg.Height}" + (what is null ? "" : $", {what}"));
+        string target = Target(name);
+        svg.Write(target);
+        Report(target, $"{svg.Width}×{svg.Height}" + (what is null ? "" : $", {what}"));
     }
 
     /// <summary>Reports a file written by other means (the manifold's PNG, embedded in its SVG as well).</summary>
-    public void Wrote(string name, string what) =>
-        Console.WriteLine($"wrote {Target(name)} ({new FileInfo(Target(name)).Length / 1024.0:F1} KiB; {what})");
+    public void Wrote(string name, string what) => Report(Target(name), what);
+
+    private static void Report(string target, string what) =>
+        Console.WriteLine($"wrote {target} ({new FileInfo(target).Length / 1024.0:F1} KiB; {what})");
 }
