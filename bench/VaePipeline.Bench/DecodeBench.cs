@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using VaePipeline.Inference.Components;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.Inference.Images;
 
 namespace VaePipeline.Bench;
@@ -18,7 +18,7 @@ internal static class DecodeBench
     public static void Run(string[] args)
     {
         string model = BenchArgs.Value(args, "--model") ?? DefaultModel();
-        using var decoder = new VaeDecoderEstimator(model).Fit();
+        using var decoder = VaeDecoder.Open(model);
         float[] latents = decoder.PriorLatents(Count, seed: 1);
         Console.WriteLine($"decode benchmark: {Count:N0} latents (D = {decoder.LatentSize}) from N(0, I) through {model}, " +
                           $"{Environment.ProcessorCount} cores, warm-up then best of {Passes} passes");

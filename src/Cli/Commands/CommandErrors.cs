@@ -1,5 +1,5 @@
 using VaePipeline.Data;
-using VaePipeline.Inference.OnnxRuntime;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.IO;
 using VaePipeline.Training.Checkpoints;
 using VaePipeline.Training.Loop;
@@ -16,7 +16,7 @@ internal static class CommandErrors
             return await action();
         }
         catch (Exception e) when (e is MnistDataException or CheckpointException or SafeTensorsException or TrainingDivergedException
-                                       or InvalidDataException or OrtException or ArgumentException or IOException or UnauthorizedAccessException)
+                                       or InvalidDataException or InferenceDeviceException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

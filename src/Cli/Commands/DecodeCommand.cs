@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using VaePipeline.Inference.Components;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.Inference.Images;
 using VaePipeline.Model;
 
@@ -33,6 +33,7 @@ internal static class DecodeCommand
     };
     private static readonly Option<bool> MosaicOption = new("--mosaic") { Description = "Write all images tiled into one PNG." };
     private static readonly Option<int?> Columns = new("--columns") { Description = "Tiles per mosaic row (default: N for a grid, else about √count).", HelpName = "C" };
+    private static readonly Option<Spelled<InferenceDevice>> Device = DeviceOption.Create();
     private static readonly Option<bool> Force = new("--force") { Description = "Replace PNG files that already exist." };
 
     /// <summary>What to decode, in words for the report, and how many mosaic columns suit it.</summary>
@@ -44,7 +45,7 @@ internal static class DecodeCommand
             "Decode latents to 8-bit grayscale PNGs of the Bernoulli means (level = round(255·p)): from a CSV file, an N × N grid " +
             "over the 2-D latent space, or draws from the prior; one file per latent, or one mosaic.")
         {
-            Model, Latents, Grid, Extent, Prior, Seed, Out, MosaicOption, Columns, Force,
+            Model, Latents, Grid, Extent, Prior, Seed, Out, MosaicOption, Columns, Device, Force,
         };
         command.SetAction((parse, _) => CommandErrors.Run(() => Task.FromResult(Decode(parse))));
         return command;
@@ -58,7 +59,7 @@ internal static class DecodeCommand
         bool mosaic = parse.GetValue(MosaicOption);
         if (!File.Exists(model)) throw new FileNotFoundException($"there is no model {model} (--model names a {OnnxContract.DecoderFile} written by 'vae export')");
 
-        using var decoder = new VaeDecoderEstimator(model).Fit();
+        using var decoder = VaeDecoder.Open(model, DeviceOption.Read(parse, Device));
         int side = TileSide(decoder.PixelCount, model);
         var selection = Select(parse, decoder, model);
         int columns = parse.GetValue(Columns) ?? selection.MosaicColumns;

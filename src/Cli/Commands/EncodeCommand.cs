@@ -3,8 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using VaePipeline.Cli.Encoding;
 using VaePipeline.Cli.Output;
-using VaePipeline.Inference.Components;
-using VaePipeline.Inference.OnnxRuntime;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.Model;
 
 namespace VaePipeline.Cli.Commands;
@@ -41,6 +40,7 @@ internal static class EncodeCommand
         HelpName = "FILE",
     };
     private static readonly Option<bool> Invert = new("--invert") { Description = "Dark ink on light paper: use 1 − intensity, so digits are bright on dark as in MNIST." };
+    private static readonly Option<Spelled<InferenceDevice>> Device = DeviceOption.Create();
     private static readonly Option<bool> Force = new("--force") { Description = "Replace the output file if it exists." };
     private static readonly Option<int> BatchSize = new("--batch-size", "-b") { Description = "Images per encoder run.", DefaultValueFactory = _ => 256 };
     private static readonly Option<int> Threads = new("--threads") { Description = "Threads, each decoding images and running the encoder in turn (0: all cores).", DefaultValueFactory = _ => 0 };
@@ -51,7 +51,7 @@ internal static class EncodeCommand
             "Encode images to the posterior's μ and log σ, one row per image sorted by path. Unreadable files are " +
             $"reported on stderr and skipped; the exit code is then {SomeFailed}.")
         {
-            Inputs, Lists, Model, Format, Out, Invert, Force, BatchSize, Threads,
+            Inputs, Lists, Model, Format, Out, Invert, Device, Force, BatchSize, Threads,
         };
         command.SetAction((parse, _) => CommandErrors.Run(() => Task.FromResult(Encode(parse))));
         return command;
@@ -72,7 +72,7 @@ internal static class EncodeCommand
 
         // ONNX Runtime loads while the inputs are listed and the first images decode. One intra-op thread: the
         // pipeline's workers each run the session themselves.
-        var loading = Task.Run(() => new VaeEncoderEstimator(model, Session: new OrtSessionOptions { IntraOpThreads = 1 }).Fit());
+        var loading = Task.Run(() => VaeEncoder.Open(model, DeviceOption.Read(parse, Device, intraOpThreads: 1)));
         try
         {
             var inputs = ImageInputs.Expand(parse.GetValue(Inputs) ?? [], parse.GetValue(Lists) ?? []);

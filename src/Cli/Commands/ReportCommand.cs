@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using VaePipeline.Inference.Components;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.Inference.Figures;
 using VaePipeline.IO;
 using VaePipeline.Model;
@@ -19,6 +19,7 @@ internal static class ReportCommand
     };
     private static readonly Option<string> Out = new("--out", "-o") { Description = "Folder for the figures.", HelpName = "DIR", DefaultValueFactory = _ => "report" };
     private static readonly Option<string?> Data = DataOptions.Data();
+    private static readonly Option<Spelled<InferenceDevice>> Device = DeviceOption.Create();
     private static readonly Option<bool> Force = new("--force") { Description = "Write into an output folder that already holds files, replacing them." };
     private static readonly Option<ulong> Seed = new("--seed")
     {
@@ -47,7 +48,7 @@ internal static class ReportCommand
             "the 2-D manifold, the test set's latent space, the top-half completion and, given --metrics and --sweep, the training " +
             "curves and the β × latent-size sweep.")
         {
-            ModelDir, Out, Data, Force, Seed, Quantiles, ScatterImages, Metrics, LogX, Sweep,
+            ModelDir, Out, Data, Device, Force, Seed, Quantiles, ScatterImages, Metrics, LogX, Sweep,
         };
         foreach (var option in Completion.Options) command.Options.Add(option);
         command.SetAction((parse, cancellation) => CommandErrors.Run(() => Report(parse, cancellation)));
@@ -72,8 +73,9 @@ internal static class ReportCommand
         var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancellation);
         if (scatterImages < 1 || scatterImages > test.Count) throw new ArgumentException($"--scatter-images must be 1 to {test.Count:N0} (got {scatterImages})");
         var (completionImage, svi) = Completion.Read(parse, test, seed);
-        using var encoder = new VaeEncoderEstimator(encoderPath).Fit();
-        using var decoder = new VaeDecoderEstimator(decoderPath).Fit();
+        var inference = DeviceOption.Read(parse, Device);
+        using var encoder = VaeEncoder.Open(encoderPath, inference);
+        using var decoder = VaeDecoder.Open(decoderPath, inference);
         if (decoder.PixelCount != DigitTiles.Side * DigitTiles.Side || decoder.LatentSize != encoder.LatentSize)
             throw new InvalidDataException($"{models} does not hold a matching MNIST encoder/decoder pair");
         // The completion's SVI differentiates the decoder in double precision, so it reads the weights, not a session.

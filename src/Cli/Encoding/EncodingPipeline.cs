@@ -1,5 +1,5 @@
 using System.Runtime.ExceptionServices;
-using VaePipeline.Inference.Components;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.Inference.Images;
 
 namespace VaePipeline.Cli.Encoding;

@@ -1,5 +1,5 @@
 using VaePipeline.Data;
-using VaePipeline.Inference.Components;
+using VaePipeline.Inference.Onnx;
 
 namespace VaePipeline.Inference.Figures;
 

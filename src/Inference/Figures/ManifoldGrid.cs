@@ -1,4 +1,4 @@
-using VaePipeline.Inference.Components;
+using VaePipeline.Inference.Onnx;
 
 namespace VaePipeline.Inference.Figures;
 

@@ -1,5 +1,5 @@
 using VaePipeline.Data;
-using VaePipeline.Inference.Components;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.Inference.Images;
 using VaePipeline.Numerics;
 

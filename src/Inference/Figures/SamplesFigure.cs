@@ -1,4 +1,4 @@
-using VaePipeline.Inference.Components;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.Inference.Images;
 using VaePipeline.Numerics;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using VaePipeline.Inference.Components;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.Model;
 using VaePipeline.Tests.Images;
 using VaePipeline.Tests.Onnx;
@@ -26,7 +26,7 @@ public class DecodeCliTests
         var (width, height, pixels) = TestImages.Decode(File.ReadAllBytes(png));
         Assert.Equal((5 * 28 + 4 * 2, 5 * 28 + 4 * 2), (width, height));
         byte[][] tiles = [.. Enumerable.Range(0, 25).Select(t => Tile(pixels, width, t % 5 * 30, t / 5 * 30))];
-        using var decoder = new VaeDecoderEstimator(ReferenceModel).Fit();
+        using var decoder = VaeDecoder.Open(ReferenceModel);
         byte[] expected = Levels(decoder.Decode(decoder.GridLatents(5, 2f)));
         for (int t = 0; t < 25; t++)
         {
@@ -125,7 +125,7 @@ public class DecodeCliTests
         Assert.Equal($"error: --grid needs a 2-D latent space, and {model} has D = 5; use --prior or --latents\n", grid.Error);
         Assert.False(File.Exists(dir.File("grid.png")));
         Assert.True(prior.ExitCode == 0, prior.Error);
-        using var decoder = new VaeDecoderEstimator(model).Fit();
+        using var decoder = VaeDecoder.Open(model);
         AssertImages(dir.File("prior"), ["0.png", "1.png", "2.png"], model, decoder.PriorLatents(3, seed: 9));
     }
 
@@ -133,7 +133,7 @@ public class DecodeCliTests
     private static void AssertImages(string folder, string[] names, string model, float[] latents)
     {
         Assert.Equal(names.Order(), Directory.GetFiles(folder).Select(Path.GetFileName).Order());
-        using var decoder = new VaeDecoderEstimator(model).Fit();
+        using var decoder = VaeDecoder.Open(model);
         byte[] expected = Levels(decoder.Decode(latents));
         for (int i = 0; i < names.Length; i++)
         {

@@ -2,7 +2,7 @@ using System.Formats.Tar;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
-using VaePipeline.Inference.Components;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.Model;
 using VaePipeline.Tests.Onnx;
 using VaePipeline.Tests.Training;
@@ -60,7 +60,7 @@ public sealed class EncodeCliTests(MnistPngFolder png) : IClassFixture<MnistPngF
         Assert.Equal(Enumerable.Range(0, 10_000), indices.Order());
         Assert.All(rows.Zip(indices), p => Assert.Equal($"{Mnist.Test.Labels[p.Second]}/{60_000 + p.Second}.png", p.First.Path));
 
-        using var encoder = new VaeEncoderEstimator(Model).Fit();
+        using var encoder = VaeEncoder.Open(Model);
         var (mean, logSigma) = encoder.Encode(TrainerReference.Pixels(Mnist.Test, indices));
         var trainer = TrainerReference.FromExport(ReferenceFolder).Encode(Mnist.Test, indices);
         AssertClose(mean, rows.SelectMany(r => r.Mean));

@@ -1,5 +1,6 @@
+using Microsoft.ML.OnnxRuntime;
 using VaePipeline.Data;
-using VaePipeline.Inference.OnnxRuntime;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.Model;
 using VaePipeline.Tests.Training;
 
@@ -13,17 +14,17 @@ public class ReferenceModelTests
     [Fact]
     public void Committed_pair_keeps_the_contract()
     {
-        using var encoder = OrtSession.Open(Committed(OnnxContract.EncoderFile));
-        using var decoder = OrtSession.Open(Committed(OnnxContract.DecoderFile));
-        var input = Assert.Single(encoder.Inputs);
-        Assert.Equal(OnnxContract.Pixels, input.Name);
-        Assert.Equal([-1L, 784L], input.Shape);
-        Assert.Equal([OnnxContract.LatentMean, OnnxContract.LatentLogSigma], encoder.Outputs.Select(o => o.Name));
-        Assert.All(encoder.Outputs, o => Assert.Equal([-1L, 2L], o.Shape));
-        Assert.Equal(OnnxContract.Latent, Assert.Single(decoder.Inputs).Name);
-        Assert.Equal([-1L, 2L], decoder.Inputs[0].Shape);
-        Assert.Equal([-1L, 784L], Assert.Single(decoder.Outputs).Shape);
-        var config = VaeConfig.FromJson(encoder.Metadata.Custom[OnnxContract.Metadata.Config]);
+        using var encoder = new InferenceSession(Committed(OnnxContract.EncoderFile));
+        using var decoder = new InferenceSession(Committed(OnnxContract.DecoderFile));
+        var input = Assert.Single(encoder.InputMetadata);
+        Assert.Equal(OnnxContract.Pixels, input.Key);
+        Assert.Equal([-1, 784], input.Value.Dimensions);
+        Assert.Equal([OnnxContract.LatentMean, OnnxContract.LatentLogSigma], encoder.OutputNames);
+        Assert.All(encoder.OutputMetadata.Values, o => Assert.Equal([-1, 2], o.Dimensions));
+        Assert.Equal(OnnxContract.Latent, Assert.Single(decoder.InputMetadata).Key);
+        Assert.Equal([-1, 2], decoder.InputMetadata[OnnxContract.Latent].Dimensions);
+        Assert.Equal([-1, 784], Assert.Single(decoder.OutputMetadata).Value.Dimensions);
+        var config = VaeConfig.FromJson(encoder.ModelMetadata.CustomMetadataMap[OnnxContract.Metadata.Config]);
         Assert.True(config.SameAs(new VaeConfig()), "the reference model is the K&W default configuration");
     }
 
@@ -37,14 +38,13 @@ public class ReferenceModelTests
         const int n = 1000, p = MnistSplit.PixelsPerImage;
         var pixels = new float[n * p];
         for (int i = 0; i < pixels.Length; i++) pixels[i] = Mnist.Test.Pixels[i] / 255f;
-        using var encoder = OrtSession.Open(Committed(OnnxContract.EncoderFile));
-        using var decoder = OrtSession.Open(Committed(OnnxContract.DecoderFile));
-        var mean = encoder.Run(new Dictionary<string, InputTensor> { [OnnxContract.Pixels] = new(pixels, n, p) })[OnnxContract.LatentMean];
-        var bernoulli = decoder.Run(new Dictionary<string, InputTensor> { [OnnxContract.Latent] = new(mean.Data, n, 2) })[OnnxContract.BernoulliMeans];
+        using var encoder = VaeEncoder.Open(Committed(OnnxContract.EncoderFile));
+        using var decoder = VaeDecoder.Open(Committed(OnnxContract.DecoderFile));
+        var bernoulli = decoder.Decode(encoder.Encode(pixels).Mean);
         double logLik = 0;
         for (int i = 0; i < n * p; i++)
         {
-            double q = Math.Clamp(bernoulli.Data[i], 1e-7, 1 - 1e-7);
+            double q = Math.Clamp(bernoulli[i], 1e-7, 1 - 1e-7);
             logLik += Mnist.Test.Pixels[i] >= 128 ? Math.Log(q) : Math.Log(1 - q);
         }
         Assert.True(logLik / n > -145, $"reconstruction log-likelihood at the posterior mean: {logLik / n:F2} nats");

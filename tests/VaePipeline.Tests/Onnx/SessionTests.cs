@@ -1,20 +1,18 @@
-using VaePipeline.Inference.Components;
-using VaePipeline.Inference.OnnxRuntime;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.Model;
-using VaePipeline.Tests.Onnx;
 using VaePipeline.Tests.Training;
 
-namespace VaePipeline.Tests.Components;
+namespace VaePipeline.Tests.Onnx;
 
 /// <summary>
-/// The encoder and decoder components on exported models (seeded weights, a latent size other than 2 to show any D
-/// works): the same numbers as the trainer, named columns, schema checks at Fit, shared sessions under many threads.
+/// The ONNX Runtime sessions on exported models (seeded weights, a latent size other than 2 to show any D works): the
+/// same numbers as the trainer, the contract checked at open, shared sessions under many threads.
 /// </summary>
-public class ComponentTests
+public class SessionTests
 {
     private static readonly int[] Images = Enumerable.Range(0, 40).Select(i => i * 251).ToArray();
 
-    private static (TempDirectory Dir, TrainerReference Reference) Export(VaeConfig config)
+    internal static (TempDirectory Dir, TrainerReference Reference) Export(VaeConfig config)
     {
         var dir = new TempDirectory();
         OnnxGraphTests.Export(dir, config);
@@ -22,41 +20,51 @@ public class ComponentTests
     }
 
     [Fact]
-    public void Encoder_and_decoder_reproduce_the_trainer_through_named_columns()
+    public void Encoder_and_decoder_reproduce_the_trainer()
     {
         var (dir, reference) = Export(new VaeConfig { Hidden = [64, 32], Latent = 5, Activation = Activation.Relu });
         using var _ = dir;
-        using var encoder = new VaeEncoderEstimator(dir.File(OnnxContract.EncoderFile), InputColumn: "Image", MeanColumn: "Mu", LogSigmaColumn: "LogSigma").Fit();
-        using var decoder = new VaeDecoderEstimator(dir.File(OnnxContract.DecoderFile), InputColumn: "Mu", OutputColumn: "Reconstruction").Fit();
+        using var encoder = VaeEncoder.Open(dir.File(OnnxContract.EncoderFile));
+        using var decoder = VaeDecoder.Open(dir.File(OnnxContract.DecoderFile));
         Assert.Equal((784, 5), (encoder.PixelCount, encoder.LatentSize));
         Assert.Equal((5, 784), (decoder.LatentSize, decoder.PixelCount));
 
-        var rows = new Columns(Images.Length).Add("Image", 784, TrainerReference.Pixels(Mnist.Test, Images));
-        decoder.Transform(encoder.Transform(rows));
-
-        var (mean, logSigma) = reference.Encode(Mnist.Test, Images);
-        AssertClose(mean, rows["Mu"].Values);
-        AssertClose(logSigma, rows["LogSigma"].Values);
-        AssertClose(reference.Decode(mean), rows["Reconstruction"].Values);
+        var (mean, logSigma) = encoder.Encode(TrainerReference.Pixels(Mnist.Test, Images));
+        var expected = reference.Encode(Mnist.Test, Images);
+        AssertClose(expected.Mean, mean);
+        AssertClose(expected.LogSigma, logSigma);
+        AssertClose(reference.Decode(expected.Mean), decoder.Decode(mean));
     }
 
     [Fact]
-    public void Fit_checks_the_schema_and_names_what_is_wrong()
+    public void Open_checks_the_model_and_names_what_is_wrong()
     {
         var (dir, _) = Export(new VaeConfig { Hidden = [16] });
         using var _dir = dir;
-        var wrongFile = Assert.Throws<InvalidDataException>(() => new VaeEncoderEstimator(dir.File(OnnxContract.DecoderFile)).Fit());
+        var wrongFile = Assert.Throws<InvalidDataException>(() => VaeEncoder.Open(dir.File(OnnxContract.DecoderFile)));
         Assert.Contains("no input 'pixels'", wrongFile.Message);
         Assert.Contains("latent float [N, 2]", wrongFile.Message);
-        Assert.Throws<InvalidDataException>(() => new VaeDecoderEstimator(dir.File(OnnxContract.EncoderFile)).Fit());
+        Assert.Throws<InvalidDataException>(() => VaeDecoder.Open(dir.File(OnnxContract.EncoderFile)));
 
         File.WriteAllText(dir.File("not-onnx.onnx"), "hello");
-        Assert.Throws<OrtException>(() => new VaeEncoderEstimator(dir.File("not-onnx.onnx")).Fit());
+        var notOnnx = Assert.Throws<InvalidDataException>(() => VaeEncoder.Open(dir.File("not-onnx.onnx")));
+        Assert.StartsWith($"{dir.File("not-onnx.onnx")}: ONNX Runtime cannot load it", notOnnx.Message);
+        Assert.Contains("does not exist", Assert.Throws<FileNotFoundException>(() => VaeEncoder.Open(dir.File("missing.onnx"))).Message);
+        Assert.Contains("is a folder", Assert.Throws<FileNotFoundException>(() => VaeEncoder.Open(dir.Path)).Message);
 
-        using var encoder = new VaeEncoderEstimator(dir.File(OnnxContract.EncoderFile)).Fit();
-        var narrow = new Columns(2).Add(OnnxContract.Pixels, 10, new float[20]);
-        Assert.Contains("the encoder reads 784", Assert.Throws<ArgumentException>(() => encoder.Transform(narrow)).Message);
-        Assert.Contains("no column 'pixels'", Assert.Throws<ArgumentException>(() => encoder.Transform(new Columns(1))).Message);
+        using var encoder = VaeEncoder.Open(dir.File(OnnxContract.EncoderFile));
+        Assert.Contains("not whole rows of 784", Assert.Throws<ArgumentException>(() => encoder.Encode(new float[20])).Message);
+    }
+
+    [Fact]
+    public void Cuda_without_a_cuda_build_is_refused_with_the_reason()
+    {
+        var (dir, _) = Export(new VaeConfig { Hidden = [16] });
+        using var _dir = dir;
+        var e = Assert.Throws<InferenceDeviceException>(() =>
+            VaeEncoder.Open(dir.File(OnnxContract.EncoderFile), new InferenceOptions { Device = InferenceDevice.Cuda }));
+        Assert.Contains("no CUDA execution provider", e.Message);
+        Assert.Contains("-p:OnnxRuntimeGpu=true", e.Message);
     }
 
     [Fact]
@@ -64,7 +72,7 @@ public class ComponentTests
     {
         var (dir, reference) = Export(new VaeConfig { Hidden = [32] });
         using var _ = dir;
-        using var encoder = new VaeEncoderEstimator(dir.File(OnnxContract.EncoderFile)).Fit();
+        using var encoder = VaeEncoder.Open(dir.File(OnnxContract.EncoderFile));
         var batches = Enumerable.Range(0, 16).Select(b => Enumerable.Range(b * 37, 37).ToArray()).ToArray();
         var results = new (float[] Mean, float[] LogSigma)[batches.Length];
         Parallel.For(0, batches.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 },
@@ -78,7 +86,7 @@ public class ComponentTests
     {
         var (dir, reference) = Export(new VaeConfig { Hidden = [32] });
         using var _ = dir;
-        using var decoder = new VaeDecoderEstimator(dir.File(OnnxContract.DecoderFile)).Fit();
+        using var decoder = VaeDecoder.Open(dir.File(OnnxContract.DecoderFile));
         var grid = decoder.GridLatents(side: 3, extent: 2f);
         Assert.Equal([-2f, 2f, 0f, 2f, 2f, 2f, -2f, 0f, 0f, 0f, 2f, 0f, -2f, -2f, 0f, -2f, 2f, -2f], grid);
         AssertClose(reference.Decode(grid), decoder.Decode(grid));
@@ -90,7 +98,7 @@ public class ComponentTests
         Assert.Contains("finite", Assert.Throws<ArgumentException>(() => decoder.Decode(new[] { float.NaN, 0f })).Message);
     }
 
-    private static void AssertClose(float[] expected, float[] actual)
+    internal static void AssertClose(float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
