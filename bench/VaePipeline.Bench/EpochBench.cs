@@ -59,7 +59,7 @@ internal static class EpochBench
         return 2 * macs;
     }
 
-    private static string? DefaultData()
+    internal static string? DefaultData()
     {
         // Inside the repository, ../shared/data/mnist is where the project's data lives; elsewhere fall back to MnistSource's order.
         string shared = BenchArgs.InRepository("..", "shared", "data", "mnist");

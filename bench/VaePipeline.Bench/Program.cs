@@ -11,6 +11,8 @@ const string Usage = """
               options: --tar PATH (../shared/data/mnist-png/mnist-test-png.tar.gz)
       decode  10,000 prior latents through the ONNX decoder in batches of 10,000 down to 1: latents/s
               options: --model FILE (onnx/decoder.onnx)
+      mlnet   ML.NET Transform of the 10,000 test digits to latents: EncodeVae (batched) against ApplyOnnxModel, alternating
+              options: --model FILE (onnx/encoder.onnx)  --data DIR
     """;
 
 switch (args.FirstOrDefault())
@@ -23,6 +25,9 @@ switch (args.FirstOrDefault())
         return 0;
     case "images":
         ImagesBench.Run(args[1..]);
+        return 0;
+    case "mlnet":
+        await MlNetBench.Run(args[1..]);
         return 0;
     case "decode":
         DecodeBench.Run(args[1..]);

@@ -7,7 +7,7 @@ namespace VaePipeline.Inference.Components;
 /// 0 … capacity − 1, the model runs once over the staged rows, and each output row is then served from its slot. Every
 /// cursor has its own kernel, so many threads can read one transformer at once; only the ONNX Runtime session is shared.
 /// </summary>
-internal abstract class BatchKernel
+internal abstract class BatchKernel : IDisposable
 {
     private readonly int[] _widths;
     private readonly float[][] _outputs;
@@ -35,6 +35,11 @@ internal abstract class BatchKernel
         var editor = VBufferEditor.Create(ref value, width);
         _outputs[output].AsSpan(slot * width, width).CopyTo(editor.Values);
         value = editor.Commit();
+    }
+
+    /// <summary>Releases what a kernel holds beyond managed memory (image decoders); most hold nothing.</summary>
+    public virtual void Dispose()
+    {
     }
 
     /// <summary>Every output's first <paramref name="rows"/> rows, for <see cref="Run"/> to fill.</summary>

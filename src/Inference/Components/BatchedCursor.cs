@@ -110,7 +110,11 @@ internal sealed class BatchedCursor : DataViewRowCursor
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _input.Dispose();
+        if (disposing)
+        {
+            _kernel?.Dispose();
+            _input.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

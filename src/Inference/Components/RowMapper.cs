@@ -72,5 +72,11 @@ internal sealed class RowMapper(VaeTransformer transformer, DataViewSchema input
         }
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _kernel?.Dispose();
+            base.Dispose(disposing);
+        }
     }
 }

@@ -43,4 +43,23 @@ public static class VaeCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return new VaeDecoderEstimator(modelFile, outputColumnName, inputColumnName, inference, batchSize);
     }
+
+    /// <summary>
+    /// Encodes the PNG or JPEG file that each row's path names (text) to the posterior's μ and log σ, reading every
+    /// image as <c>vae encode</c> does: decoded to gray, resized to 28 × 28 with the exact area filter, pixel/255 (or
+    /// 1 − pixel/255 with <paramref name="invert"/>, for dark ink on light paper). A file that cannot be read stops the
+    /// cursor with an <see cref="InvalidDataException"/> that names it.
+    /// </summary>
+    /// <param name="modelFile">encoder.onnx; it must read 784 pixels.</param>
+    /// <param name="imageFolder">Relative paths are taken from here; null: as they are.</param>
+    /// <inheritdoc cref="EncodeVae" path="/param[@name='inference']"/>
+    /// <inheritdoc cref="EncodeVae" path="/param[@name='batchSize']"/>
+    public static VaeImageEncoderEstimator EncodeVaeImages(this TransformsCatalog catalog, string modelFile, string? imageFolder,
+        string imagePathColumnName = "ImagePath", string meanColumnName = OnnxContract.LatentMean,
+        string logSigmaColumnName = OnnxContract.LatentLogSigma, bool invert = false, InferenceOptions? inference = null,
+        int batchSize = DefaultBatchSize)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new VaeImageEncoderEstimator(modelFile, imageFolder, invert, meanColumnName, logSigmaColumnName, imagePathColumnName, inference, batchSize);
+    }
 }

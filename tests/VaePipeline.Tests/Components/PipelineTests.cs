@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -131,7 +130,8 @@ public class PipelineTests
         File.WriteAllLines(dir.File("pixels.tsv"),
             digits.Select(d => string.Join('\t', d.Pixels.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
 
-        var (exit, output, error) = RunLoadCheck(dir.File("encoder.zip"), dir.File("pixels.tsv"), "Pixels", "784", "Mean");
+        var (exit, output, error) = BuiltProgram.Run("tests/VaePipeline.LoadCheck", "VaePipeline.LoadCheck",
+            dir.File("encoder.zip"), dir.File("pixels.tsv"), "Pixels", "784", "Mean");
 
         Assert.True(exit == 0, error);
         Assert.DoesNotContain("loaded VaePipeline", error);
@@ -168,19 +168,6 @@ public class PipelineTests
         Assert.Contains("no column 'latent'", Assert.Throws<ArgumentOutOfRangeException>(() => _ml.Transforms.DecodeVae(Decoder).GetOutputSchema(shape)).Message);
         var added = _ml.Transforms.EncodeVae(Encoder, meanColumnName: "Mean", inputColumnName: "Pixels").GetOutputSchema(shape);
         Assert.Equal(["Pixels", "Label", "Index", "Mean", OnnxContract.LatentLogSigma], added.Select(c => c.Name));
-    }
-
-    private static (int Exit, string Output, string Error) RunLoadCheck(params string[] args)
-    {
-        string program = Path.Combine(AppContext.BaseDirectory.Replace("VaePipeline.Tests", "VaePipeline.LoadCheck"), "VaePipeline.LoadCheck.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(program);
-        foreach (string a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, error);
     }
 
     private sealed class Tolerance(float tolerance) : IEqualityComparer<float>
