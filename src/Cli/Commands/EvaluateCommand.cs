@@ -15,7 +15,7 @@ internal static class EvaluateCommand
     private static readonly Option<string?> Data = DataOptions.Data();
     private static readonly Option<int> Samples = new("--iwae-k", "-k")
     {
-        Description = "Importance samples per image for the IWAE bound on log p(x) (0 skips it; 5,000 is the usual report).",
+        Description = $"Importance samples per image for the IWAE bound on log p(x) (0 skips it; 5,000 is the usual report; at most {Evaluator.MaxImportanceSamples:N0}).",
         DefaultValueFactory = _ => 500,
     };
     private static readonly Option<bool> OnTrain = new("--train") { Description = "Score the training images instead of the 10,000 test images." };
@@ -34,7 +34,8 @@ internal static class EvaluateCommand
     private static async Task<int> Evaluate(ParseResult parse, CancellationToken cancellation)
     {
         int k = parse.GetValue(Samples);
-        if (k < 0) throw new ArgumentException($"--iwae-k must be ≥ 0 (got {k})");
+        if (k < 0 || k > Evaluator.MaxImportanceSamples)
+            throw new ArgumentException($"--iwae-k must be between 0 and {Evaluator.MaxImportanceSamples:N0} (got {k:N0})");
         string directory = parse.GetValue(Run)!;
         var checkpoint = CheckpointStore.Load(directory);
         var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancellation);

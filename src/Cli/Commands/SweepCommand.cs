@@ -43,11 +43,11 @@ internal static class SweepCommand
         {
             Betas, Latents, Hidden, Epochs, TrainSize, BatchSize, LearningRate, Seed, Out, Data, Force, Threads,
         };
-        command.SetAction((parse, cancellation) => CommandErrors.Run(() => Run(parse)));
+        command.SetAction((parse, cancellation) => CommandErrors.Run(() => Run(parse, cancellation)));
         return command;
     }
 
-    private static async Task<int> Run(ParseResult parse)
+    private static async Task<int> Run(ParseResult parse, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         string output = parse.GetValue(Out)!;
@@ -55,6 +55,7 @@ internal static class SweepCommand
         float[] betas = [.. parse.GetValue(Betas)!.Distinct()];
         int[] latents = [.. parse.GetValue(Latents)!.Distinct()];
         if (betas.Length == 0 || latents.Length == 0) throw new ArgumentException("--betas and --latents each need at least one value");
+        if (parse.GetValue(Hidden)!.Length == 0) throw new ArgumentException("--hidden needs at least one layer width, e.g. 500 or 256,128");
         var model = (DefaultModel with { Hidden = parse.GetValue(Hidden)! }).Validate();
         var training = (DefaultTraining with
         {
@@ -65,10 +66,9 @@ internal static class SweepCommand
             Seed = parse.GetValue(Seed),
         }).Validate();
 
-        using var cancel = new StopSignals();
-
-        var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancel.Token);
+        var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancellation);
         using IBackend backend = new CpuBackend(parse.GetValue(Threads));
+        using var cancel = new StopSignals();
         Console.WriteLine($"sweeping {betas.Length} β × {latents.Length} latent sizes, {training.Epochs} epoch(s) each — {backend.Description}");
         var results = new List<SweepResult>();
         foreach (var r in SweepRunner.Run(model, training, betas, latents, train, test, backend, output, cancel.Token))

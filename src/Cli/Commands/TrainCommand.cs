@@ -72,42 +72,48 @@ internal static class TrainCommand
             Data, Out, Resume, PresetOption, Force, Epochs, Steps, BatchSize, Batches, LearningRate, AdamEpsilon, Seed, TrainSize, EvalEvery, Threads,
             Hidden, Latent, Posterior, ActivationOption, LikelihoodOption, Kl, Beta, BinarizationOption,
         };
-        command.SetAction((parse, cancellation) => CommandErrors.Run(() => Run(parse)));
+        command.SetAction((parse, cancellation) => CommandErrors.Run(() => Run(parse, cancellation)));
         return command;
     }
 
-    private static async Task<int> Run(ParseResult parse)
+    private static async Task<int> Run(ParseResult parse, CancellationToken cancellation)
     {
         string? resume = parse.GetValue(Resume);
+        if (resume is not null && Given(parse, Force))
+            throw new ArgumentException("--resume continues a run and --force starts one over; pass one of them");
+        if (resume is not null && Given(parse, PresetOption))
+            throw new ArgumentException("--preset starts a new run; --resume continues one with its own settings");
+        if (parse.GetValue(Hidden)!.Length == 0)
+            throw new ArgumentException("--hidden needs at least one layer width, e.g. 500 or 256,128");
+        if (resume is not null && !Directory.Exists(resume))
+            throw new ArgumentException($"--resume {resume}: there is no such folder");
+        var preset = parse.GetValue(PresetOption) is { } name ? Preset.Named(name) : null;
+        // A new run's settings are checked before its folder is made, so a refused run leaves nothing behind.
+        var fresh = resume is null ? Settings(parse, preset?.Model ?? DefaultModel, preset?.Training ?? DefaultTraining) : default((VaeConfig, TrainingOptions)?);
+        var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancellation);
+
         string directory = resume ?? parse.GetValue(Out)!;
-        TrainingCheckpoint? checkpoint = null;
-        if (resume is not null)
-        {
-            checkpoint = CheckpointStore.Load(resume);
-        }
-        else if (CheckpointStore.Exists(directory) && !parse.GetValue(Force))
-        {
+        // Held until the process ends, and taken before the checkpoint is read, so no other process can commit
+        // a checkpoint between that read and this run's first save.
+        using var runLock = RunFolderLock.Acquire(directory);
+        TrainingCheckpoint? checkpoint = resume is null ? null : CheckpointStore.Load(resume);
+        if (checkpoint is null && CheckpointStore.Exists(directory) && !parse.GetValue(Force))
             throw new ArgumentException($"{directory} already holds a run; pass --resume {directory} to continue it, " +
                                         "--force to start over there, or --out for another folder");
-        }
-
-        if (checkpoint is not null && Given(parse, PresetOption))
-            throw new ArgumentException("--preset starts a new run; --resume continues one with its own settings");
-        var preset = parse.GetValue(PresetOption) is { } name ? Preset.Named(name) : null;
-        var model = ModelFrom(parse, checkpoint?.Model ?? preset?.Model ?? DefaultModel).Validate();
-        var training = TrainingFrom(parse, checkpoint?.Options ?? preset?.Training ?? DefaultTraining).Validate();
+        var (model, training) = checkpoint is null ? fresh!.Value : Settings(parse, checkpoint.Model, checkpoint.Options);
         if (checkpoint is not null) CheckResumable(checkpoint, model, training, directory);
 
-        using var cancel = new StopSignals();
-
-        var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancel.Token);
         using IBackend backend = new CpuBackend(parse.GetValue(Threads));
-        Directory.CreateDirectory(directory);
-        MetricsLog.TruncateAfter(directory, checkpoint?.Step ?? 0);
+        // Nothing is written before the first checkpoint commits, so until then a failure leaves the folder as it was.
         var trainer = new Trainer(model, training, train, test, backend, directory, checkpoint);
-        var outcome = TrainingConsole.Run(trainer, directory, cancel.Token);
+        using var stop = new StopSignals();
+        var outcome = TrainingConsole.Run(trainer, directory, stop.Token);
         return outcome == TrainingOutcome.Completed ? 0 : 130;
     }
+
+    /// <summary>The options given on the command line over <paramref name="model"/> and <paramref name="training"/>, checked.</summary>
+    private static (VaeConfig Model, TrainingOptions Training) Settings(ParseResult parse, VaeConfig model, TrainingOptions training) =>
+        (ModelFrom(parse, model).Validate(), TrainingFrom(parse, training).Validate());
 
     /// <summary>The model asked for: each option given on the command line, else the base (defaults, or the checkpoint's).</summary>
     private static VaeConfig ModelFrom(ParseResult parse, VaeConfig b) => b with

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using VaePipeline.IO;
 using static System.FormattableString;
 
 namespace VaePipeline.Data;
@@ -47,6 +48,9 @@ public static class IdxFile
     /// <summary>Opens the file, decompressing when it starts with the gzip magic, and turns I/O and gzip failures into messages naming the file.</summary>
     private static T Read<T>(string path, Func<Stream, T> parse)
     {
+        // Checked before opening: opening a FIFO blocks until a writer comes, and a device may never end.
+        if (!PosixFileSystem.IsRegularOrMissing(path))
+            throw Fail(path, "not a regular file (a FIFO, device or folder?); only regular files are read");
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);

@@ -4,7 +4,11 @@ using VaePipeline.Training.Model;
 
 namespace VaePipeline.Training.Checkpoints;
 
-/// <summary>Everything needed to continue a run exactly: the model, the options, the step, the weights and Adam's state.</summary>
+/// <summary>
+/// Everything needed to continue a run exactly: the model, the options, the step, the weights and Adam's state, and
+/// what its metrics.csv holds so far (<paramref name="MetricsRows"/>, without the header) with the sums of the
+/// interval being averaged (<paramref name="Interval"/>).
+/// </summary>
 public sealed record TrainingCheckpoint(
     VaeConfig Model,
     TrainingOptions Options,
@@ -16,7 +20,9 @@ public sealed record TrainingCheckpoint(
     float[] FirstMoment,
     float[] SecondMoment,
     ElboTotals? LastTest,
-    double TrainSeconds);
+    double TrainSeconds,
+    IntervalSums Interval,
+    IReadOnlyList<string> MetricsRows);
 
 /// <summary>A checkpoint that cannot be read or does not fit what was asked of it; the message says why.</summary>
 public sealed class CheckpointException(string message, Exception? inner = null) : Exception(message, inner);

@@ -56,24 +56,35 @@ public sealed class Evaluator
         return new ElboTotals((sumLogLik - sumKl) / split.Count, sumLogLik / split.Count, sumKl / split.Count);
     }
 
+    /// <summary>The most importance samples per image: the bound barely moves beyond a few thousand, and 10,000 images at this k already take days.</summary>
+    public const int MaxImportanceSamples = 1_000_000;
+
+    /// <summary>Rows of one IWAE forward pass; buffers never exceed it, whatever k is. Tests lower it to compare chunkings.</summary>
+    internal int ImportanceRowsPerPass { get; init; } = Batch;
+
     /// <summary>
     /// Mean over images of log (1/k) Σᵢ exp(log p(x|zᵢ) + log p(zᵢ) − log q(zᵢ|x)) with zᵢ ~ q(z|x).
     /// The log-weight is log p(x|z) minus the single-sample KL estimate, which is exactly log q − log p.
-    /// Each image is encoded once; its posterior row is repeated k times for sampling and decoding.
+    /// Each image is encoded once; its posterior row is repeated for sampling and decoding, several images per pass
+    /// when k is small, and k &gt; <see cref="ImportanceRowsPerPass"/> in passes of that many samples, whose log-sum-exps
+    /// are merged, so memory stays bounded. Each image's noise is one stream read in order, so the chunking does not
+    /// change the draws.
     /// </summary>
     public double ImportanceWeighted(MnistSplit split, int k, IProgress<int>? progress = null)
     {
-        if (k < 1) throw new ArgumentException($"the number of importance samples must be ≥ 1 (got {k})");
+        if (k < 1 || k > MaxImportanceSamples)
+            throw new ArgumentException($"the number of importance samples must be between 1 and {MaxImportanceSamples:N0} (got {k:N0})");
         int d = _model.Config.Latent;
-        int images = Math.Max(1, Batch / k);
-        var sampler = new Vae(_model.Config with { Kl = VaePipeline.Model.KlEstimator.MonteCarlo }, _backend, images * k, _model.Parameters);
+        int images = Math.Max(1, ImportanceRowsPerPass / k), samples = Math.Min(k, ImportanceRowsPerPass); // per pass
+        var sampler = new Vae(_model.Config with { Kl = VaePipeline.Model.KlEstimator.MonteCarlo }, _backend, images * samples, _model.Parameters);
         var x = new float[images * P];
-        var repeated = new float[images * k * P];
+        var repeated = new float[images * samples * P];
         var h = new float[images * 2 * d];
-        var hRepeated = new float[images * k * 2 * d];
-        var eps = new float[images * k * d];
-        var logLik = new float[images * k];
-        var logQMinusLogP = new float[images * k];
+        var hRepeated = new float[images * samples * 2 * d];
+        var eps = new float[images * samples * d];
+        var logLik = new float[images * samples];
+        var logQMinusLogP = new float[images * samples];
+        var weights = new LogSumExp[images];
         double total = 0;
         for (int start = 0; start < split.Count; start += images)
         {
@@ -83,36 +94,47 @@ public sealed class Evaluator
             _backend.Upload(x.AsSpan(0, n * P), sampler.Input.Sub(0, n * P));
             sampler.Encode(n);
             _backend.Download(sampler.EncoderOutput, h.AsSpan(0, n * 2 * d));
-            for (int i = 0; i < n; i++)
-                for (int s = 0; s < k; s++)
-                {
-                    h.AsSpan(i * 2 * d, 2 * d).CopyTo(hRepeated.AsSpan((i * k + s) * 2 * d));
-                    x.AsSpan(i * P, P).CopyTo(repeated.AsSpan((i * k + s) * P));
-                }
-            int rows = n * k;
-            Rng.For(EvaluationSeed, RngStream.Evaluation, -1 - start).FillGaussian(eps.AsSpan(0, rows * d));
-            _backend.Upload(hRepeated.AsSpan(0, rows * 2 * d), sampler.EncoderOutput.Sub(0, rows * 2 * d));
-            _backend.Upload(repeated.AsSpan(0, rows * P), sampler.Input.Sub(0, rows * P));
-            _backend.Upload(eps.AsSpan(0, rows * d), sampler.Noise.Sub(0, rows * d));
-            sampler.Sample(rows);
-            sampler.Decode(rows);
-            sampler.Score(rows, withGradient: false);
-            _backend.Download(sampler.LogLikelihoodPerRow, logLik.AsSpan(0, rows));
-            _backend.Download(sampler.KlPerRow, logQMinusLogP.AsSpan(0, rows));
-            for (int i = 0; i < n; i++)
-                total += LogMeanExp(logLik.AsSpan(i * k, k), logQMinusLogP.AsSpan(i * k, k));
+            var noise = Rng.For(EvaluationSeed, RngStream.Evaluation, -1 - start);
+            Array.Clear(weights);
+            for (int done = 0; done < k; done += samples)
+            {
+                int m = Math.Min(samples, k - done), rows = n * m;
+                for (int i = 0; i < n; i++)
+                    for (int s = 0; s < m; s++)
+                    {
+                        h.AsSpan(i * 2 * d, 2 * d).CopyTo(hRepeated.AsSpan((i * m + s) * 2 * d));
+                        x.AsSpan(i * P, P).CopyTo(repeated.AsSpan((i * m + s) * P));
+                    }
+                noise.FillGaussian(eps.AsSpan(0, rows * d)); // rows·d is even but in the last pass, so the pairs never split
+                _backend.Upload(hRepeated.AsSpan(0, rows * 2 * d), sampler.EncoderOutput.Sub(0, rows * 2 * d));
+                _backend.Upload(repeated.AsSpan(0, rows * P), sampler.Input.Sub(0, rows * P));
+                _backend.Upload(eps.AsSpan(0, rows * d), sampler.Noise.Sub(0, rows * d));
+                sampler.Sample(rows);
+                sampler.Decode(rows);
+                sampler.Score(rows, withGradient: false);
+                _backend.Download(sampler.LogLikelihoodPerRow, logLik.AsSpan(0, rows));
+                _backend.Download(sampler.KlPerRow, logQMinusLogP.AsSpan(0, rows));
+                for (int i = 0; i < n; i++)
+                    weights[i] = weights[i].Merge(logLik.AsSpan(i * m, m), logQMinusLogP.AsSpan(i * m, m));
+            }
+            for (int i = 0; i < n; i++) total += weights[i].Max + Math.Log(weights[i].Sum / k);
             if ((start + n) * 100L / split.Count != start * 100L / split.Count) progress?.Report(start + n); // each whole percent
         }
         return total / split.Count;
     }
 
-    /// <summary>log (1/k) Σ exp(a − b), shifted by the maximum so no term overflows.</summary>
-    private static double LogMeanExp(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    /// <summary>Σ exp(a − b) as Sum·exp(Max): shifted by the maximum so no term overflows, and mergeable pass by pass.</summary>
+    private readonly record struct LogSumExp(double Max, double Sum)
     {
-        double max = double.NegativeInfinity;
-        for (int i = 0; i < a.Length; i++) max = Math.Max(max, (double)a[i] - b[i]);
-        double sum = 0;
-        for (int i = 0; i < a.Length; i++) sum += Math.Exp((double)a[i] - b[i] - max);
-        return max + Math.Log(sum / a.Length);
+        public LogSumExp Merge(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+        {
+            double max = double.NegativeInfinity;
+            for (int i = 0; i < a.Length; i++) max = Math.Max(max, (double)a[i] - b[i]);
+            double sum = 0;
+            for (int i = 0; i < a.Length; i++) sum += Math.Exp((double)a[i] - b[i] - max);
+            if (Sum == 0) return new LogSumExp(max, sum); // the first pass: exactly the one-pass value
+            double merged = Math.Max(Max, max);
+            return new LogSumExp(merged, Sum * Math.Exp(Max - merged) + sum * Math.Exp(max - merged));
+        }
     }
 }

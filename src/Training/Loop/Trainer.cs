@@ -35,8 +35,10 @@ public sealed class Trainer
     private readonly PixelEncoder _pixels;
     private readonly BatchSampler _batches;
     private readonly float[] _hostParameters, _hostFirstMoment, _hostSecondMoment; // checkpoint staging, reused
+    private readonly List<string> _metricsRows; // metrics.csv so far: saved with every checkpoint
     private long _step;
     private double _trainSeconds;
+    private IntervalSums _interval;
 
     /// <param name="resume">A checkpoint to continue from (its config must equal <paramref name="config"/>), or null to start afresh.</param>
     public Trainer(VaeConfig config, TrainingOptions options, MnistSplit train, MnistSplit test, IBackend backend,
@@ -60,6 +62,8 @@ public sealed class Trainer
         if (resume is null)
         {
             backend.Upload(_model.Layout.Initialize(options.Seed), _model.Parameters);
+            _metricsRows = [];
+            _interval = IntervalSums.StartingAt(0);
         }
         else
         {
@@ -69,6 +73,8 @@ public sealed class Trainer
             _adam.Step = resume.AdamStep;
             _step = resume.Step;
             _trainSeconds = resume.TrainSeconds;
+            _metricsRows = [.. resume.MetricsRows];
+            _interval = resume.Interval;
         }
     }
 
@@ -89,9 +95,7 @@ public sealed class Trainer
         var eps = new float[batch * d];
         var logLik = new float[batch];
         var kl = new float[batch];
-        var sums = new RunningSums();
         var clock = Stopwatch.StartNew();
-        double trainSecondsAtEvaluation = _trainSeconds;
 
         while (_step < TotalSteps)
         {
@@ -114,20 +118,20 @@ public sealed class Trainer
             _adam.Update(_model.Parameters, _model.Gradients);
             _step++;
             _trainSeconds += Stopwatch.GetElapsedTime(stepStart).TotalSeconds;
-            sums.Add(metrics);
+            _interval = _interval.Add(metrics);
             observer.Stepped(metrics);
 
             bool evaluate = _step == TotalSteps || _step % evalEvery == 0;
             if (evaluate)
             {
                 var test = _evaluator.Elbo(_test);
-                var evaluation = new EvaluationMetrics(_step, (double)_step / StepsPerEpoch, sums.Loss, sums.Reconstruction, sums.Kl,
-                    test, sums.Count, _trainSeconds - trainSecondsAtEvaluation, _trainSeconds, clock.Elapsed.TotalSeconds);
-                sums = new RunningSums();
-                trainSecondsAtEvaluation = _trainSeconds;
+                var evaluation = new EvaluationMetrics(_step, (double)_step / StepsPerEpoch,
+                    _interval.MeanLoss, _interval.MeanReconstruction, _interval.MeanKl, test,
+                    _interval.Steps, _trainSeconds - _interval.StartTrainSeconds, _trainSeconds, clock.Elapsed.TotalSeconds);
+                _metricsRows.Add(MetricsLog.Row(evaluation));
+                _interval = IntervalSums.StartingAt(_trainSeconds);
                 Save(test);
                 observer.Saved(_directory, _step);
-                MetricsLog.Append(_directory, evaluation);
                 observer.Evaluated(evaluation);
             }
             if (cancellation.IsCancellationRequested && _step < TotalSteps)
@@ -160,20 +164,6 @@ public sealed class Trainer
         _backend.Download(_adam.FirstMoment, _hostFirstMoment);
         _backend.Download(_adam.SecondMoment, _hostSecondMoment);
         CheckpointStore.Save(_directory, new TrainingCheckpoint(_config, _options, _step, (double)_step / StepsPerEpoch, _adam.Step, _model.Layout,
-            _hostParameters, _hostFirstMoment, _hostSecondMoment, lastTest, _trainSeconds));
-    }
-
-    /// <summary>Per-image averages over the steps since the last evaluation.</summary>
-    private sealed class RunningSums
-    {
-        private double _loss, _recon, _kl;
-
-        public int Count { get; private set; }
-
-        public void Add(StepMetrics m) { _loss += m.Loss; _recon += m.Reconstruction; _kl += m.Kl; Count++; }
-
-        public double Loss => _loss / Math.Max(1, Count);
-        public double Reconstruction => _recon / Math.Max(1, Count);
-        public double Kl => _kl / Math.Max(1, Count);
+            _hostParameters, _hostFirstMoment, _hostSecondMoment, lastTest, _trainSeconds, _interval, _metricsRows));
     }
 }

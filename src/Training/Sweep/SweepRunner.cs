@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using VaePipeline.Data;
 using VaePipeline.Model;
+using VaePipeline.Training.Checkpoints;
 using VaePipeline.Training.Engine;
 using VaePipeline.Training.Loop;
 
@@ -28,13 +29,13 @@ public static class SweepRunner
         foreach (int latent in latents)
         {
             string directory = RunFolder(root, beta, latent);
-            Directory.CreateDirectory(directory);
-            // A --force rerun starts the folder's metrics log over instead of appending to the old run's rows.
-            MetricsLog.TruncateAfter(directory, 0);
             var clock = Stopwatch.StartNew();
             var last = new LastEvaluation();
-            var trainer = new Trainer(model with { Beta = beta, Latent = latent }, options, train, test, backend, directory);
-            if (trainer.Run(last, cancellation) != TrainingOutcome.Completed) yield break;
+            TrainingOutcome outcome;
+            // A --force rerun replaces the old run's checkpoint, metrics rows included, with its first commit.
+            using (RunFolderLock.Acquire(directory))
+                outcome = new Trainer(model with { Beta = beta, Latent = latent }, options, train, test, backend, directory).Run(last, cancellation);
+            if (outcome != TrainingOutcome.Completed) yield break;
             var final = last.Metrics ?? throw new InvalidOperationException("a completed run always ends with an evaluation");
             yield return new SweepResult(beta, latent, final.Test, final.TrainLoss, clock.Elapsed.TotalSeconds, directory);
         }

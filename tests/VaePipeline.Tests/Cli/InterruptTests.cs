@@ -51,4 +51,36 @@ public class InterruptTests
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
     }
+
+    /// <summary>
+    /// Before training starts nothing checks for a stop request, so SIGTERM must keep its default action and end the
+    /// process, here while it waits on a mirror that accepts the connection and never answers.
+    /// </summary>
+    [Fact]
+    public async Task Sigterm_before_training_ends_the_process()
+    {
+        using var dir = new TempDirectory();
+        var mirror = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        mirror.Start();
+        try
+        {
+            int port = ((System.Net.IPEndPoint)mirror.LocalEndpoint).Port;
+            using var process = VaeProcess.Start(["train", "--out", dir.File("run")], environment: new Dictionary<string, string?>
+            {
+                ["VAE_MNIST_DIR"] = null, ["XDG_CACHE_HOME"] = dir.File("cache"), ["VAE_MNIST_MIRRORS"] = $"http://127.0.0.1:{port}/",
+            });
+            var error = process.StandardError.ReadToEndAsync();
+            using var connection = await mirror.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(60)); // the download is waiting now
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()])!) await kill.WaitForExitAsync();
+            bool exited = await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token).ContinueWith(t => t.IsCompletedSuccessfully);
+            if (!exited) process.Kill(entireProcessTree: true);
+            Assert.True(exited, "vae did not exit after SIGTERM");
+            Assert.Equal(128 + 15, process.ExitCode);
+            Assert.DoesNotContain("Unhandled exception", await error);
+        }
+        finally
+        {
+            mirror.Stop();
+        }
+    }
 }

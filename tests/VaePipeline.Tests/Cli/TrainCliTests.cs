@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using VaePipeline.Training.Checkpoints;
+using VaePipeline.Training.Loop;
 
 namespace VaePipeline.Tests.Cli;
 
@@ -13,6 +15,8 @@ public class TrainCliTests
     [InlineData("epochs must be ≥ 1", "--epochs", "0")]
     [InlineData("beta must be a finite number ≥ 0", "--beta", "-1")]
     [InlineData("Adam epsilon must be positive", "--adam-eps", "0")]
+    [InlineData("--hidden needs at least one layer width", "--hidden", "")]
+    [InlineData("--resume continues a run and --force starts one over", "--resume", "anywhere", "--force")]
     public void Nonsense_options_get_one_clear_error_and_a_nonzero_exit(string message, params string[] args)
     {
         using var dir = new TempDirectory();
@@ -73,5 +77,87 @@ public class TrainCliTests
         // Enum defaults are shown as they are typed, so a user can copy them back.
         Assert.Contains("[default: log-sigma]", help.Output);
         Assert.Contains("[default: analytic]", help.Output);
+    }
+
+    private static readonly string[] Tiny = ["--train-size", "200", "--hidden", "8", "--steps", "4", "--eval-every", "2"];
+
+    /// <summary>A run that fails before its first checkpoint (divergence, or a resume of a bad checkpoint) changes nothing on disk.</summary>
+    [Fact]
+    public void A_failing_run_leaves_the_previous_checkpoint_and_metrics_untouched()
+    {
+        using var dir = new TempDirectory();
+        string run = dir.File("run");
+        Assert.Equal(0, VaeProcess.Run(["train", "--out", run, .. Tiny]).ExitCode);
+        string metrics = Path.Combine(run, MetricsLog.FileName), model = Path.Combine(run, CheckpointStore.ModelFile);
+        var (rows, weights) = (File.ReadAllText(metrics), File.ReadAllBytes(model));
+        Assert.Equal(3, rows.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        var diverged = VaeProcess.Run(["train", "--out", run, "--force", "--lr", "1e30", .. Tiny]);
+        Assert.Equal(1, diverged.ExitCode);
+        Assert.Contains("is untouched", diverged.Error);
+        Assert.Equal(rows, File.ReadAllText(metrics));
+        Assert.Equal(weights, File.ReadAllBytes(model));
+
+        string statePath = Path.Combine(run, CheckpointStore.StateFile);
+        var state = JsonNode.Parse(File.ReadAllText(statePath))!.AsObject();
+        state["step"] = -3;
+        File.WriteAllText(statePath, state.ToJsonString());
+        var badResume = VaeProcess.Run("train", "--resume", run, "--steps", "6");
+        Assert.Equal(1, badResume.ExitCode);
+        Assert.Contains("\"step\" is -3", badResume.Error);
+        Assert.Equal(rows, File.ReadAllText(metrics));
+    }
+
+    [Fact]
+    public void Evaluate_export_and_resume_refuse_a_checkpoint_with_non_finite_weights()
+    {
+        using var dir = new TempDirectory();
+        string run = dir.File("run");
+        Assert.Equal(0, VaeProcess.Run(["train", "--out", run, .. Tiny]).ExitCode);
+        var c = CheckpointStore.Load(run);
+        var weights = (float[])c.Parameters.Clone();
+        weights[0] = float.NaN;
+        CheckpointStore.Save(run, c with { Parameters = weights });
+
+        string[][] commands = [["evaluate", run, "--iwae-k", "0"], ["export", run], ["train", "--resume", run, "--steps", "6"]];
+        foreach (var command in commands)
+        {
+            var result = VaeProcess.Run(command);
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("encoder.0.weight[0] is NaN", result.Error);
+        }
+        Assert.False(Directory.Exists(Path.Combine(run, "onnx")));
+    }
+
+    [Fact]
+    public void An_iwae_k_beyond_the_limit_gets_one_error_line()
+    {
+        var result = VaeProcess.Run("evaluate", "no-such-run", "--iwae-k", "5000000");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: --iwae-k must be between 0 and 1,000,000 (got 5,000,000)", result.Error.Trim());
+    }
+
+    /// <summary>A second `train` into a folder a running one holds is refused; the first is not disturbed.</summary>
+    [Fact]
+    public void A_second_training_into_the_same_folder_is_refused()
+    {
+        using var dir = new TempDirectory();
+        string run = dir.File("run");
+        using var first = VaeProcess.Start(["train", "--out", run, "--train-size", "200", "--hidden", "8", "--steps", "10000000", "--eval-every", "10000000"]);
+        try
+        {
+            string? line;
+            while ((line = first.StandardOutput.ReadLine()) is not null && !line.StartsWith("training ")) { }
+            Assert.True(line is not null, "the first vae train ended before training started");
+
+            var second = VaeProcess.Run(["train", "--out", run, .. Tiny]);
+            Assert.Equal(1, second.ExitCode);
+            Assert.Contains("is in use by another training process", second.Error);
+            Assert.False(first.HasExited);
+        }
+        finally
+        {
+            first.Kill(entireProcessTree: true);
+        }
     }
 }

@@ -21,7 +21,8 @@ public static class VaeProcess
     }
 
     /// <summary>Starts `vae` with redirected output and returns at once; <paramref name="launcher"/> is a command line to run it through.</summary>
-    public static Process Start(string[] args, string[]? launcher = null)
+    /// <param name="environment">Variables to set over the test defaults; a null value removes one.</param>
+    public static Process Start(string[] args, string[]? launcher = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         string[] command = [.. launcher ?? [], "dotnet", Path.Combine(AppContext.BaseDirectory, "vae.dll")];
         var start = new ProcessStartInfo(command[0])
@@ -35,6 +36,7 @@ public static class VaeProcess
         // Never reach for the network or a user's cache from a test: the data comes from ../shared.
         start.Environment["VAE_MNIST_DIR"] = SharedData.MnistDir;
         start.Environment["VAE_MNIST_MIRRORS"] = "http://127.0.0.1:9/";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 }

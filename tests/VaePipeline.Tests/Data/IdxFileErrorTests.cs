@@ -21,6 +21,21 @@ public sealed class IdxFileErrorTests : IDisposable
         Assert.Equal([4, 0, 9], labels);
     }
 
+    /// <summary>Opening a FIFO for reading blocks until a writer comes; it must be refused without opening it.</summary>
+    [Fact]
+    public async Task AFifoIsRefusedWithoutBlocking()
+    {
+        string path = dir.File("train-images-idx3-ubyte");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path])) await mkfifo.WaitForExitAsync();
+        var read = Task.Run(() => IdxFile.ReadImages(path));
+        bool finished = await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(10))) == read;
+        if (!finished) using (File.OpenWrite(path)) { } // a writer lets the blocked reader go, so the test host is not left hanging
+        Assert.True(finished, "reading a FIFO blocked");
+        var error = await Assert.ThrowsAsync<MnistDataException>(() => read);
+        Assert.Contains(path, error.Message);
+        Assert.Contains("not a regular file", error.Message);
+    }
+
     [Fact]
     public void WrongMagic()
     {

@@ -17,7 +17,7 @@ public class ExportCliTests
         var parameters = layout.Initialize(seed: 1);
         string run = dir.File("run ü");
         CheckpointStore.Save(run, new TrainingCheckpoint(config, new TrainingOptions(), 4, 0.01, 4, layout, parameters, parameters, parameters,
-            new ElboTotals(-543.21, -500, 43.21), 0.5));
+            new ElboTotals(-543.21, -500, 43.21), 0.5, IntervalSums.StartingAt(0.5), []));
         return run;
     }
 

@@ -18,7 +18,7 @@ public class OnnxExportTests
         var layout = new ParameterLayout(Config);
         var parameters = layout.Initialize(seed: 5);
         return new TrainingCheckpoint(Config, new TrainingOptions { Epochs = 3, BatchSize = 50, TrainSize = 500, Seed = 11 }, Step: 30, Epoch: 3,
-            AdamStep: 30, layout, parameters, parameters, parameters, lastTest, TrainSeconds: 1.25);
+            AdamStep: 30, layout, parameters, parameters, parameters, lastTest, TrainSeconds: 1.25, IntervalSums.StartingAt(1.25), []);
     }
 
     private static IReadOnlyList<ExportedModel> Export(string directory, TrainingCheckpoint c) =>

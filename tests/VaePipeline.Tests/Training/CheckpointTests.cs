@@ -15,7 +15,8 @@ public class CheckpointTests
         var layout = new ParameterLayout(config);
         float[] Ramp(float scale) => Enumerable.Range(0, layout.Count).Select(i => scale * i).ToArray();
         return new TrainingCheckpoint(config, new TrainingOptions { Steps = 40, Seed = 9 }, Step: 17, Epoch: 0.0283, AdamStep: 17, layout,
-            Ramp(0.001f), Ramp(-0.5f), Ramp(2f), new ElboTotals(-150.5, -140.25, 10.25), TrainSeconds: 3.5);
+            Ramp(0.001f), Ramp(-0.5f), Ramp(2f), new ElboTotals(-150.5, -140.25, 10.25), TrainSeconds: 3.5,
+            new IntervalSums(7, 1000.125, -900.5, 99.625, 2.25), ["10,0.0166,1,2,3,4,5,6,7,8"]);
     }
 
     [Fact]
@@ -32,6 +33,8 @@ public class CheckpointTests
         Assert.Equal(saved.Parameters, loaded.Parameters);
         Assert.Equal(saved.FirstMoment, loaded.FirstMoment);
         Assert.Equal(saved.SecondMoment, loaded.SecondMoment);
+        Assert.Equal(saved.Interval, loaded.Interval);
+        Assert.Equal(saved.MetricsRows, loaded.MetricsRows);
 
         var weights = SafeTensors.Read(dir.File(CheckpointStore.ModelFile));
         Assert.Equal(
@@ -77,5 +80,84 @@ public class CheckpointTests
 
         using var empty = new TempDirectory();
         Assert.Contains("holds no checkpoint", Assert.Throws<CheckpointException>(() => CheckpointStore.Load(empty.Path)).Message);
+    }
+
+    public static TheoryData<string> Stages => [.. Enum.GetNames<SaveStage>()];
+
+    /// <summary>A crash at any point of a save: stands for it by throwing from the stage hook, which skips all clean-up.</summary>
+    [Theory]
+    [MemberData(nameof(Stages))]
+    public void A_save_killed_at_any_stage_leaves_one_whole_checkpoint_and_the_next_save_cleans_up(string stage)
+    {
+        var crashAfter = Enum.Parse<SaveStage>(stage);
+        using var dir = new TempDirectory();
+        var old = Sample();
+        var next = Sample() with { Step = 18, Parameters = [.. old.Parameters.Select(p => p + 1)], MetricsRows = [.. old.MetricsRows, "18,0.03,1,2,3,4,5,6,7,8"] };
+        CheckpointStore.Save(dir.Path, old);
+
+        Assert.Throws<SimulatedCrash>(() => CheckpointStore.Save(dir.Path, next, reached => { if (reached == crashAfter) throw new SimulatedCrash(); }));
+
+        var expected = crashAfter >= SaveStage.Committed ? next : old;
+        var loaded = CheckpointStore.Load(dir.Path);
+        Assert.Equal(expected.Step, loaded.Step);
+        Assert.Equal(expected.Parameters, loaded.Parameters);
+        Assert.Equal(expected.MetricsRows, loaded.MetricsRows);
+        Assert.Equal(expected.Parameters, SafeTensors.Read(dir.File(CheckpointStore.ModelFile)).Tensors.SelectMany(t => t.Data));
+
+        var third = next with { Step = 19 };
+        CheckpointStore.Save(dir.Path, third);
+        Assert.Equal(19, CheckpointStore.Load(dir.Path).Step);
+        // Only the new generation is left: no temporary folder or link, no older generation.
+        Assert.Equal(
+            new[] { CheckpointStore.StateFile, "ckpt-19-*", CheckpointStore.CurrentLink, MetricsLog.FileName, CheckpointStore.ModelFile, CheckpointStore.OptimizerFile }.Order(),
+            dir.EntryNames().Select(n => n.StartsWith("ckpt-19-") ? "ckpt-19-*" : n).Order());
+    }
+
+    private sealed class SimulatedCrash : Exception;
+
+    [Fact]
+    public void A_run_folder_of_the_older_layout_is_read_and_moves_to_generations_on_its_next_save()
+    {
+        using var dir = new TempDirectory();
+        using var older = new TempDirectory();
+        CheckpointStore.Save(dir.Path, Sample());
+        foreach (string file in Directory.GetFiles(Path.Combine(dir.Path, CheckpointStore.CurrentLink)))
+            File.Copy(file, older.File(Path.GetFileName(file)));
+        File.AppendAllText(older.File(MetricsLog.FileName), "20,0.03,1,2,3,4,5,6,7,8\n"); // a row the old layout wrote past its checkpoint
+
+        var loaded = CheckpointStore.Load(older.Path);
+        Assert.Equal(Sample().MetricsRows, loaded.MetricsRows);
+        CheckpointStore.Save(older.Path, loaded with { Step = 21 });
+        Assert.Equal(Path.Combine(CheckpointStore.CurrentLink, CheckpointStore.ModelFile), new FileInfo(older.File(CheckpointStore.ModelFile)).LinkTarget);
+        Assert.Equal(21, CheckpointStore.Load(older.Path).Step);
+    }
+
+    [Theory]
+    [InlineData("step", "-5", "\"step\" is -5; it must be ≥ 0")]
+    [InlineData("adam_step", "-1", "\"adam_step\" is -1; it must be ≥ 0")]
+    [InlineData("train_seconds", "-2.5", "\"train_seconds\" is -2.5")]
+    public void Values_out_of_range_are_refused_by_name(string field, string value, string message)
+    {
+        using var dir = new TempDirectory();
+        CheckpointStore.Save(dir.Path, Sample());
+        var state = JsonNode.Parse(File.ReadAllText(dir.File(CheckpointStore.StateFile)))!.AsObject();
+        state[field] = JsonNode.Parse(value);
+        File.WriteAllText(dir.File(CheckpointStore.StateFile), state.ToJsonString());
+        Assert.Contains(message, Assert.Throws<CheckpointException>(() => CheckpointStore.Load(dir.Path)).Message);
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void Non_finite_weights_are_refused(float bad)
+    {
+        using var dir = new TempDirectory();
+        var c = Sample();
+        var weights = (float[])c.Parameters.Clone();
+        weights[3] = bad;
+        CheckpointStore.Save(dir.Path, c with { Parameters = weights });
+        var error = Assert.Throws<CheckpointException>(() => CheckpointStore.Load(dir.Path));
+        Assert.Contains($"encoder.0.weight[3] is {bad}", error.Message);
+        Assert.Contains("non-finite", error.Message);
     }
 }

@@ -48,4 +48,36 @@ public class EvaluatorTests
         Assert.True(k10 > k1 + 0.2 && k100 > k10 + 0.1, $"IWAE should rise with k: k=1 {k1:F2}, k=10 {k10:F2}, k=100 {k100:F2}");
         Assert.Equal(k10, evaluator.ImportanceWeighted(Few, k: 10));
     }
+
+    [Fact]
+    public void Samples_beyond_one_pass_are_merged_into_the_one_pass_bound()
+    {
+        var (model, backend) = Trained.Value;
+        var two = new VaePipeline.Data.MnistSplit(Mnist.Test.Pixels[..(2 * 784)], Mnist.Test.Labels[..2]);
+        double chunked = new Evaluator(model, backend).ImportanceWeighted(two, k: 2500); // passes of 1,000, 1,000 and 500
+        double onePass = new Evaluator(model, backend) { ImportanceRowsPerPass = 2500 }.ImportanceWeighted(two, k: 2500);
+        Assert.Equal(onePass, chunked, 1e-9);
+    }
+
+    [Fact]
+    public void A_large_k_streams_in_bounded_memory()
+    {
+        var (model, backend) = Trained.Value;
+        var one = new VaePipeline.Data.MnistSplit(Mnist.Test.Pixels[..784], Mnist.Test.Labels[..1]);
+        var evaluator = new Evaluator(model, backend);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        double bound = evaluator.ImportanceWeighted(one, k: 50_000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Holding all 50,000 samples would take 50,000 × 784 floats (157 MB) for the repeated input alone.
+        Assert.True(allocated < 40_000_000, $"{allocated:N0} bytes allocated for k = 50,000");
+        Assert.True(double.IsFinite(bound));
+    }
+
+    [Fact]
+    public void A_k_beyond_the_limit_is_refused()
+    {
+        var (model, backend) = Trained.Value;
+        var error = Assert.Throws<ArgumentException>(() => new Evaluator(model, backend).ImportanceWeighted(Few, k: 5_000_000));
+        Assert.Contains("between 1 and 1,000,000", error.Message);
+    }
 }

@@ -52,6 +52,32 @@ public class TrainerTests
         Assert.Equal(straight.AdamStep, resumed.AdamStep);
     }
 
+    /// <summary>
+    /// Stopped mid-interval and resumed, a run writes the same metrics.csv as one that never stopped: the checkpoint
+    /// carries the rows and the interval's sums. Only the two seconds columns differ, as they are wall time.
+    /// </summary>
+    [Fact]
+    public void Metrics_after_a_mid_interval_resume_equal_an_uninterrupted_runs()
+    {
+        using var dir = new TempDirectory();
+        var options = Short(25) with { EvalEvery = 10 };
+        Train(dir.File("straight"), Small, options);
+        using (var cancel = new CancellationTokenSource())
+        using (var backend = new CpuBackend(2))
+        {
+            var trainer = new Trainer(Small, options, Mnist.Train, Mnist.Test, backend, dir.File("resumed"));
+            Assert.Equal(TrainingOutcome.Interrupted, trainer.Run(new StopAfter(15, cancel), cancel.Token));
+        }
+        var stopped = CheckpointStore.Load(dir.File("resumed"));
+        Assert.Equal(15, stopped.Step);
+        Train(dir.File("resumed"), Small, options, resume: stopped);
+
+        static string[] WithoutSeconds(string run) =>
+            [.. File.ReadAllLines(Path.Combine(run, MetricsLog.FileName)).Select(l => string.Join(',', l.Split(',')[..^2]))];
+        Assert.Equal(4, WithoutSeconds(dir.File("straight")).Length);
+        Assert.Equal(WithoutSeconds(dir.File("straight")), WithoutSeconds(dir.File("resumed")));
+    }
+
     [Fact]
     public void Cancellation_writes_a_checkpoint_at_the_current_step()
     {
@@ -139,4 +165,13 @@ internal sealed class RecordingObserver : ITrainingObserver
     public void Stepped(StepMetrics step) { }
     public void Evaluated(EvaluationMetrics evaluation) => Evaluations.Add(evaluation);
     public void Saved(string directory, long step) => Saves.Add(step);
+}
+
+/// <summary>Cancels after a given number of steps, as a Ctrl+C then would.</summary>
+internal sealed class StopAfter(long steps, CancellationTokenSource cancel) : ITrainingObserver
+{
+    public void Started(TrainingPlan plan) { }
+    public void Stepped(StepMetrics step) { if (step.Step + 1 == steps) cancel.Cancel(); }
+    public void Evaluated(EvaluationMetrics evaluation) { }
+    public void Saved(string directory, long step) { }
 }
