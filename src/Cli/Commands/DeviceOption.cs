@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.ML.OnnxRuntime;
 using VaePipeline.Inference.Onnx;
 
 namespace VaePipeline.Cli.Commands;
@@ -10,6 +11,10 @@ internal static class DeviceOption
         "Where ONNX Runtime runs the model. cuda needs a build with -p:OnnxRuntimeGpu=true, an NVIDIA driver, CUDA 13 and cuDNN 9; " +
         "without them the command stops with the reason.", InferenceDevice.Cpu);
 
-    public static InferenceOptions Read(ParseResult parse, Option<Spelled<InferenceDevice>> option, int intraOpThreads = 0) =>
-        new() { Device = parse.GetValue(option).Value, IntraOpThreads = intraOpThreads };
+    public static InferenceOptions Read(ParseResult parse, Option<Spelled<InferenceDevice>> option, int intraOpThreads = 0)
+    {
+        // ONNX Runtime logs its own errors to the console; the commands report each failure as one error line instead.
+        OrtEnv.Instance().EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+        return new() { Device = parse.GetValue(option).Value, IntraOpThreads = intraOpThreads };
+    }
 }

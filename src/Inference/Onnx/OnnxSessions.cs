@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 
 namespace VaePipeline.Inference.Onnx;
@@ -29,8 +30,16 @@ internal static class OnnxSessions
         }
         catch (OnnxRuntimeException e)
         {
-            // Typically a missing libcudart/libcublas/libcudnn or no NVIDIA driver; ORT's message names the library.
-            throw new InferenceDeviceException($"CUDA could not start on GPU {deviceId}: {e.Message}", e);
+            // ORT's own message says only "Failed to load shared library"; the library at fault is named in its log.
+            var missing = CudaLibraries.Where(name => !NativeLibrary.TryLoad(name, out _)).ToArray();
+            string cause = missing.Length > 0
+                ? $"{string.Join(", ", missing)} cannot be loaded (install the NVIDIA driver, CUDA 13 and cuDNN 9, or add their folders to LD_LIBRARY_PATH)"
+                : e.Message;
+            throw new InferenceDeviceException($"CUDA could not start on GPU {deviceId}: {cause}", e);
         }
     }
+
+    /// <summary>What ONNX Runtime 1.31's CUDA provider links or opens: the driver, the CUDA 13 runtime and cuDNN 9.</summary>
+    private static readonly string[] CudaLibraries =
+        ["libcuda.so.1", "libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13", "libcurand.so.10", "libcudnn.so.9"];
 }
