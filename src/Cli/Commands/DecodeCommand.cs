@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using VaePipeline.Inference.Onnx;
+using VaePipeline.Inference.Latents;
 using VaePipeline.Inference.Images;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.Model;
 
 namespace VaePipeline.Cli.Commands;
@@ -17,8 +18,8 @@ internal static class DecodeCommand
     };
     private static readonly Option<string?> Latents = new("--latents")
     {
-        Description = $"CSV file with a header and one latent per line: D numeric columns, or {LatentsCsv.MeanColumn(0)}..mu_{{D-1}} " +
-                      $"as 'vae encode' writes them (then the images are named after its '{LatentsCsv.PathColumn}' column).",
+        Description = $"CSV file with a header and one latent per line: D numeric columns, or {LatentsFile.MeanColumn(0)}..mu_{{D-1}} " +
+                      $"as 'vae encode' writes them (then the images are named after its '{LatentsFile.PathColumn}' column).",
         HelpName = "FILE",
     };
     private static readonly Option<int?> Grid = new("--grid") { Description = "Decode the N × N grid over [-extent, extent]² (2-D latents only).", HelpName = "N" };
@@ -111,7 +112,7 @@ internal static class DecodeCommand
     {
         if (parse.GetValue(Latents) is { } file)
         {
-            var table = LatentsCsv.Read(file, decoder.LatentSize);
+            var table = LatentsFile.Read(file, decoder.LatentSize);
             return new Selection(table.Latents, table.Count, table.SourcePaths, $"{table.Count:N0} latents from {file}", SquareColumns(table.Count));
         }
         if (parse.GetValue(Grid) is { } n)

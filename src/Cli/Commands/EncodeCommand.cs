@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using VaePipeline.Cli.Encoding;
 using VaePipeline.Cli.Output;
+using VaePipeline.Inference.Latents;
 using VaePipeline.Inference.Onnx;
 using VaePipeline.Model;
 
@@ -77,7 +77,7 @@ internal static class EncodeCommand
         {
             var inputs = ImageInputs.Expand(parse.GetValue(Inputs) ?? [], parse.GetValue(Lists) ?? []);
             var encoded = EncodingConsole.Run(inputs.Length,
-                progress => EncodingPipeline.Run(inputs, loading, parse.GetValue(Invert), batchSize, threads, progress));
+                progress => BatchEncoder.Encode(inputs, loading, parse.GetValue(Invert), batchSize, threads, progress));
 
             foreach (string? failure in encoded.Failures)
                 if (failure is not null) Console.Error.WriteLine($"skipped {failure}");
@@ -85,7 +85,7 @@ internal static class EncodeCommand
             if (written == 0)
                 throw new InvalidDataException($"none of the {inputs.Length:N0} files could be read as an image; {output} was not written");
 
-            LatentFile.Write(output, format, inputs, encoded);
+            LatentsFile.Write(output, format, inputs, encoded);
             double seconds = clock.Elapsed.TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"encoded {written:N0} images ({encoded.FailedCount:N0} failed) to {output} in {seconds:F2} s, {written / seconds:N0} images/s"));

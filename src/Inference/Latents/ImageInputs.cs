@@ -1,15 +1,14 @@
 using System.IO.Enumeration;
 
-namespace VaePipeline.Cli.Encoding;
+namespace VaePipeline.Inference.Latents;
 
 /// <summary>One file to encode: <see cref="Source"/> opens it, <see cref="Name"/> is what the output calls it.</summary>
-internal sealed record ImageInput(string Source, string Name);
+public sealed record ImageInput(string Source, string Name);
 
 /// <summary>
-/// Expands the command line's INPUT arguments (folders, files, @lists) into the files to encode, in the order the
-/// output lists them.
+/// Expands folders, files and list files into the files to encode, in the order a latents file lists them.
 /// </summary>
-internal static class ImageInputs
+public static class ImageInputs
 {
     /// <summary>Walking a folder takes these (case-insensitive); each file's format is still told from its bytes.</summary>
     public static readonly string[] FolderExtensions = [".png", ".jpg", ".jpeg"];

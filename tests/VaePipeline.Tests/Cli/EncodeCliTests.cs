@@ -188,6 +188,24 @@ public sealed class EncodeCliTests(MnistPngFolder png) : IClassFixture<MnistPngF
     }
 
     [Fact]
+    public void Decode_reads_what_encode_wrote_even_a_path_with_a_line_break()
+    {
+        using var dir = new TempDirectory();
+        string images = dir.File("images");
+        Directory.CreateDirectory(images);
+        File.Copy(png.File(0), Path.Combine(images, "first\nline.png"));
+        File.Copy(png.File(1), Path.Combine(images, "second, \"quoted\".png"));
+        var encoded = VaeProcess.Run("encode", images, "--model", Model, "--out", dir.File("latents.csv"));
+        Assert.True(encoded.ExitCode == 0, encoded.Error);
+
+        var decoded = VaeProcess.Run("decode", "--latents", dir.File("latents.csv"), "--out", dir.File("out"),
+            "--model", Path.Combine(ReferenceFolder, OnnxContract.DecoderFile));
+
+        Assert.True(decoded.ExitCode == 0, decoded.Error);
+        Assert.Equal(["first\nline.png", "second, \"quoted\".png"], Directory.GetFiles(dir.File("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Jsonl_holds_the_same_latents_as_csv_one_object_per_line()
     {
         using var dir = new TempDirectory();
