@@ -45,7 +45,8 @@ public static class LatentsFile
     }
 
     /// <summary>
-    /// Reads D-dimensional latents from a CSV file. After a header, each record is one latent, in either of two forms:
+    /// Reads D-dimensional latents from a CSV file. After a header (required: a first line of numbers is refused, not
+    /// taken as names), each record is one latent, in either of two forms:
     /// exactly D numeric columns (any names), or the columns <c>mu_0</c> … <c>mu_{D−1}</c> among others, as
     /// <see cref="Write"/> writes them; then the means are read and the <c>path</c> column, if present, names each row's image.
     /// </summary>
@@ -55,6 +56,10 @@ public static class LatentsFile
         using var records = Csv.Records(file).GetEnumerator();
         if (!records.MoveNext()) throw new InvalidDataException($"{file} is empty: a latents file starts with a header line");
         string[] header = [.. records.Current.Fields.Select(name => name.Trim())];
+        // Read as a header, a first row of numbers would silently drop that latent.
+        if (header.All(name => double.TryParse(name, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+            throw new InvalidDataException(
+                $"{file} line 1 holds numbers, not column names: a latents file starts with a header line (e.g. z1,z2, or {PathColumn},{MeanColumn(0)},… as 'vae encode' writes)");
         var (latentColumns, pathColumn) = Layout(header, file, latentSize);
 
         var latents = new List<float>();

@@ -72,6 +72,7 @@ public class DecodeCliTests
     [InlineData("a,b,c\n1,2,3\n", "the header has 3 columns, but the decoder's latents have D = 2")]
     [InlineData("mu_0,mu_1,mu_2\n1,2,3\n", "holds 3-D latents (mu_0..mu_2), but the decoder's latents have D = 2")]
     [InlineData("z1,z2\n", "holds a header but no latents")]
+    [InlineData("0.5,1\n-1,2\n", "line 1 holds numbers, not column names: a latents file starts with a header line")]
     public void A_bad_latents_file_is_one_error_naming_where_and_nothing_is_written(string content, string message)
     {
         using var dir = new TempDirectory();
