@@ -51,6 +51,7 @@ public sealed class BatchEncoder
     /// <param name="batchSize">The most images per encoder run.</param>
     /// <param name="threads">Workers, each decoding and running the encoder in turn.</param>
     /// <param name="progress">Called from the workers with the number of files each chunk finished.</param>
+    /// <exception cref="InvalidDataException">The model does not read 28 × 28 images.</exception>
     public static EncodedImages Encode(IReadOnlyList<ImageInput> inputs, VaeEncoder encoder, bool invert,
         int batchSize, int threads, Action<int>? progress = null) =>
         Encode(inputs, Task.FromResult(encoder), invert, batchSize, threads, progress);
@@ -59,15 +60,16 @@ public sealed class BatchEncoder
     /// As <see cref="Encode(IReadOnlyList{ImageInput}, VaeEncoder, bool, int, int, Action{int}?)"/>, with the encoder
     /// still loading (ONNX Runtime takes a while), so that the first chunks decode meanwhile.
     /// </summary>
-    /// <exception cref="InvalidDataException">The model is not a VAE encoder (from <paramref name="encoder"/>).</exception>
+    /// <exception cref="InvalidDataException">The model is not a VAE encoder (from <paramref name="encoder"/>), or does not read 28 × 28 images.</exception>
     public static EncodedImages Encode(IReadOnlyList<ImageInput> inputs, Task<VaeEncoder> encoder, bool invert,
         int batchSize, int threads, Action<int>? progress = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        var checkedEncoder = encoder.ContinueWith(loaded => ReadsModelInput(loaded.GetAwaiter().GetResult()), TaskContinuationOptions.ExecuteSynchronously);
         // Small inputs are spread over every worker rather than left in one batch on one core.
         int chunkSize = Math.Clamp((inputs.Count + threads - 1) / threads, 1, batchSize);
-        var pipeline = new BatchEncoder(inputs, encoder, invert, chunkSize, progress);
+        var pipeline = new BatchEncoder(inputs, checkedEncoder, invert, chunkSize, progress);
 
         var workers = new Thread[Math.Min(threads, Math.Max(pipeline._chunkCount, 1))];
         var errors = new Exception?[workers.Length];
@@ -89,11 +91,16 @@ public sealed class BatchEncoder
         }
         foreach (var thread in workers) thread.Join();
 
-        // A model that failed to load is the cause of every worker's failure, so report it and not theirs.
-        var model = encoder.GetAwaiter().GetResult();
+        // A model that failed to load, or reads other images, is the cause of every worker's failure, so report it and not theirs.
+        var model = checkedEncoder.GetAwaiter().GetResult();
         if (errors.FirstOrDefault(e => e is not null) is { } error) ExceptionDispatchInfo.Throw(error);
         return pipeline._result ?? new EncodedImages(model.LatentSize, [], [], pipeline._failures);
     }
+
+    /// <summary>The encoder, if its input is what <see cref="ModelInputReader"/> makes of an image; any other width would cut the pixels into wrong rows.</summary>
+    private static VaeEncoder ReadsModelInput(VaeEncoder encoder) => encoder.PixelCount == ModelInputReader.Length ? encoder
+        : throw new InvalidDataException($"{encoder.Source} reads {encoder.PixelCount} pixels per image, but images are encoded as " +
+                                         $"{ModelInputReader.Side} × {ModelInputReader.Side} = {ModelInputReader.Length} pixels; use an encoder of 28 × 28 images");
 
     private void Work()
     {

@@ -161,6 +161,22 @@ public sealed class EncodeCliTests(MnistPngFolder png) : IClassFixture<MnistPngF
     }
 
     [Fact]
+    public void An_encoder_that_does_not_read_784_pixels_is_refused_and_nothing_is_written()
+    {
+        using var dir = new TempDirectory();
+        OnnxGraphTests.Export(dir, new VaeConfig { Input = 100, Hidden = [8] });
+        CopyImages(dir.File("images"), 3);
+
+        var result = VaeProcess.Run("encode", dir.File("images"), "--model", dir.File(OnnxContract.EncoderFile), "--out", dir.File("latents.csv"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error: ", result.Error);
+        Assert.Contains("reads 100 pixels per image, but images are encoded as 28 × 28 = 784 pixels", result.Error);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(File.Exists(dir.File("latents.csv")));
+    }
+
+    [Fact]
     public void Paths_with_spaces_commas_and_unicode_are_read_from_folders_files_and_lists_and_quoted_in_csv()
     {
         using var dir = new TempDirectory();
