@@ -25,11 +25,12 @@ public sealed class LibraryEncodingTests(MnistPngFolder png) : IClassFixture<Mni
         }
 
         using var encoder = VaeEncoder.Open(Path.Combine(ReferenceFolder, OnnxContract.EncoderFile));
-        var files = ImageInputs.Expand([dir.File("images")], []);
-        var encoded = BatchEncoder.Encode(files, encoder, invert: false, batchSize: 4, threads: 2);
-        LatentsFile.Write(dir.File("latents.csv"), LatentFormat.Csv, files, encoded);
+        var found = ImageInputs.Expand([dir.File("images")], []);
+        var encoded = BatchEncoder.Encode(found.Files, encoder, invert: false, batchSize: 4, threads: 2);
+        LatentsFile.Write(dir.File("latents.csv"), LatentFormat.Csv, found.Files, encoded);
         var table = LatentsFile.Read(dir.File("latents.csv"), encoder.LatentSize);
 
+        Assert.Empty(found.Skipped);
         Assert.Equal(names.Order(StringComparer.Ordinal), table.SourcePaths);
         Assert.Equal(names.Length, table.Count);
         Assert.Equal(encoded.Mean, table.Latents); // "R" formatting: the floats come back bit for bit
