@@ -17,7 +17,7 @@ internal static unsafe partial class RegularFile
     private static partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
 
     /// <summary>Follows links, as opening would. A path statx cannot look at is left for the open to report.</summary>
-    /// <exception cref="IOException">The path is a FIFO, a socket, a device or a folder.</exception>
+    /// <exception cref="IOException">The path is a FIFO, a socket or a device.</exception>
     public static void Require(string path)
     {
         if (!OperatingSystem.IsLinux()) return;
@@ -26,11 +26,11 @@ internal static unsafe partial class RegularFile
         string? kind = (*(ushort*)(buffer + ModeOffset) & 0xF000) switch
         {
             0x8000 => null,
+            0x4000 => null, // a folder: opening it fails at once, with the UnauthorizedAccessException callers expect
             0x1000 => "a FIFO (named pipe)",
             0xC000 => "a socket",
             0x2000 => "a character device",
             0x6000 => "a block device",
-            0x4000 => "a folder",
             _ => "not a regular file",
         };
         if (kind is not null) throw new IOException($"{kind}, not a regular file; only regular files are read");
