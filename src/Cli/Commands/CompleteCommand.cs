@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
+using VaePipeline.Inference.Completion;
 using VaePipeline.Model;
-using VaePipeline.Training.Onnx;
 
 namespace VaePipeline.Cli.Commands;
 

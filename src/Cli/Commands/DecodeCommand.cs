@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using VaePipeline.Inference.Onnx;
+using VaePipeline.Inference.Latents;
 using VaePipeline.Inference.Images;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.Model;
 
 namespace VaePipeline.Cli.Commands;
@@ -9,6 +10,12 @@ namespace VaePipeline.Cli.Commands;
 /// <summary><c>vae decode</c>: latents (from a CSV file, a grid, or the prior) to PNG images of the decoder's Bernoulli means.</summary>
 internal static class DecodeCommand
 {
+    /// <summary>The most latents one run decodes: a million PNG files, or a mosaic's worth (which has its own pixel limit).</summary>
+    private const int MaxImages = 1_000_000;
+
+    /// <summary>Latents per decoder run: large enough to batch well, small enough that memory does not grow with the count.</summary>
+    private const int ChunkSize = 4096;
+
     private static readonly Option<string> Model = new("--model", "-m")
     {
         Description = $"The decoder: a {OnnxContract.DecoderFile} written by 'vae export'.",
@@ -17,8 +24,8 @@ internal static class DecodeCommand
     };
     private static readonly Option<string?> Latents = new("--latents")
     {
-        Description = $"CSV file with a header and one latent per line: D numeric columns, or {LatentsCsv.MeanColumn(0)}..mu_{{D-1}} " +
-                      $"as 'vae encode' writes them (then the images are named after its '{LatentsCsv.PathColumn}' column).",
+        Description = $"CSV file with a header and one latent per line: D numeric columns, or {LatentsFile.MeanColumn(0)}..mu_{{D-1}} " +
+                      $"as 'vae encode' writes them (then the images are named after its '{LatentsFile.PathColumn}' column).",
         HelpName = "FILE",
     };
     private static readonly Option<int?> Grid = new("--grid") { Description = "Decode the N × N grid over [-extent, extent]² (2-D latents only).", HelpName = "N" };
@@ -69,23 +76,33 @@ internal static class DecodeCommand
         string[] targets = mosaic ? [output] : [.. names.Select(name => Path.Combine(output, name))];
         CheckTargets(output, mosaic, targets, parse.GetValue(Force));
 
-        // Decoded in full before anything is written, so a failure leaves the output as it was.
-        byte[] levels = GrayLevels.FromIntensities(decoder.Decode(selection.Latents));
-        string decoded = $"decoded {selection.Description} with {model}";
-        if (mosaic)
+        // Decoded and written a chunk at a time, so memory stays bounded whatever the count; every input and target was
+        // checked above and the mosaic's canvas made, so what can still fail midway is the disk.
+        var canvas = mosaic ? new Mosaic(selection.Count, side, side, columns) : null;
+        if (!mosaic) Directory.CreateDirectory(output);
+        int d = decoder.LatentSize, pixels = side * side;
+        var means = new float[Math.Min(ChunkSize, selection.Count) * pixels];
+        for (int start = 0; start < selection.Count; start += ChunkSize)
         {
-            var image = Mosaic.Tile(levels, side, side, columns);
+            int count = Math.Min(ChunkSize, selection.Count - start);
+            decoder.Decode(selection.Latents.AsMemory(start * d, count * d), means.AsMemory(0, count * pixels));
+            byte[] levels = GrayLevels.FromIntensities(means.AsSpan(0, count * pixels));
+            if (canvas is not null) canvas.Place(start, levels);
+            else
+                for (int i = 0; i < count; i++)
+                    PngWriter.Write(targets[start + i], new GrayImage(side, side, levels.AsSpan(i * pixels, pixels)));
+        }
+
+        string decoded = $"decoded {selection.Description} with {model}";
+        if (canvas is not null)
+        {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-            PngWriter.Write(output, image);
-            int rows = (selection.Count + columns - 1) / columns;
-            Console.WriteLine($"{decoded}: wrote {output} ({Math.Min(columns, selection.Count)} × {rows} tiles of {side}×{side}, {image.Width}×{image.Height} pixels)");
+            PngWriter.Write(output, canvas.Image);
+            int rows = (selection.Count + canvas.Columns - 1) / canvas.Columns;
+            Console.WriteLine($"{decoded}: wrote {output} ({canvas.Columns} × {rows} tiles of {side}×{side}, {canvas.Width}×{canvas.Height} pixels)");
         }
         else
         {
-            Directory.CreateDirectory(output);
-            int pixels = side * side;
-            for (int i = 0; i < selection.Count; i++)
-                PngWriter.Write(targets[i], new GrayImage(side, side, levels.AsSpan(i * pixels, pixels)));
             string range = selection.Count == 1 ? names[0] : $"{names[0]} … {names[^1]}";
             Console.WriteLine($"{decoded}: wrote {selection.Count:N0} PNGs of {side}×{side} to {output} ({range})");
         }
@@ -111,7 +128,8 @@ internal static class DecodeCommand
     {
         if (parse.GetValue(Latents) is { } file)
         {
-            var table = LatentsCsv.Read(file, decoder.LatentSize);
+            var table = LatentsFile.Read(file, decoder.LatentSize);
+            if (table.Count > MaxImages) throw new ArgumentException($"{file} holds {table.Count:N0} latents; at most {MaxImages:N0} are decoded in one run");
             return new Selection(table.Latents, table.Count, table.SourcePaths, $"{table.Count:N0} latents from {file}", SquareColumns(table.Count));
         }
         if (parse.GetValue(Grid) is { } n)
@@ -119,12 +137,14 @@ internal static class DecodeCommand
             // GridLatents refuses too, but only this message can point at the options that would work.
             if (decoder.LatentSize != 2)
                 throw new ArgumentException($"--grid needs a 2-D latent space, and {model} has D = {decoder.LatentSize}; use --prior or --latents");
+            if (n < 1 || (long)n * n > MaxImages)
+                throw new ArgumentException($"--grid must be 1 to {(int)Math.Sqrt(MaxImages):N0} (at most {MaxImages:N0} images in one run; got {n})");
             float extent = parse.GetValue(Extent);
             var grid = decoder.GridLatents(n, extent);
             return new Selection(grid, n * n, null, string.Create(CultureInfo.InvariantCulture, $"the {n}×{n} grid over [-{extent}, {extent}]²"), n);
         }
         int count = parse.GetValue(Prior)!.Value;
-        if (count < 1) throw new ArgumentException($"--prior must be ≥ 1 (got {count})");
+        if (count < 1 || count > MaxImages) throw new ArgumentException($"--prior must be 1 to {MaxImages:N0} (got {count:N0})");
         ulong seed = parse.GetValue(Seed);
         return new Selection(decoder.PriorLatents(count, seed), count, null, $"{count:N0} draws from N(0, I) (seed {seed})", SquareColumns(count));
     }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using VaePipeline.Cli.Encoding;
 using VaePipeline.Cli.Output;
+using VaePipeline.Inference.Latents;
 using VaePipeline.Inference.Onnx;
 using VaePipeline.Model;
 
@@ -16,8 +16,9 @@ internal static class EncodeCommand
 
     private static readonly Argument<string[]> Inputs = new("input")
     {
-        Description = $"Image folders (searched recursively for {string.Join(", ", ImageInputs.FolderExtensions)} files, any case), " +
-                      "or image files. PNG or JPEG is told from the bytes, not the name.",
+        Description = $"Image folders (searched recursively for {string.Join(", ", ImageInputs.FolderExtensions)} files, any case; " +
+                      "links to folders inside are not followed, as with find), or image files. Only regular files are read " +
+                      "(links to them included). PNG or JPEG is told from the bytes, not the name.",
         Arity = ArgumentArity.ZeroOrMore,
     };
     // An option rather than @LIST: System.CommandLine reads @FILE as a response file, which splits paths at spaces.
@@ -48,8 +49,8 @@ internal static class EncodeCommand
     public static Command Create()
     {
         var command = new Command("encode",
-            "Encode images to the posterior's μ and log σ, one row per image sorted by path. Unreadable files are " +
-            $"reported on stderr and skipped; the exit code is then {SomeFailed}.")
+            "Encode images to the posterior's μ and log σ, one row per image sorted by path. Unreadable files and folders, " +
+            $"and entries that are no regular files, are reported on stderr and skipped; the exit code is then {SomeFailed}.")
         {
             Inputs, Lists, Model, Format, Out, Invert, Device, Force, BatchSize, Threads,
         };
@@ -75,9 +76,12 @@ internal static class EncodeCommand
         var loading = Task.Run(() => VaeEncoder.Open(model, DeviceOption.Read(parse, Device, intraOpThreads: 1)));
         try
         {
-            var inputs = ImageInputs.Expand(parse.GetValue(Inputs) ?? [], parse.GetValue(Lists) ?? []);
+            var (inputs, unlisted) = ImageInputs.Expand(parse.GetValue(Inputs) ?? [], parse.GetValue(Lists) ?? []);
+            foreach (string entry in unlisted) Console.Error.WriteLine($"skipped {entry}");
+            if (inputs.Length == 0)
+                throw new ArgumentException($"no images to encode: {unlisted.Length:N0} {(unlisted.Length == 1 ? "entry" : "entries")} could not be read; {output} was not written");
             var encoded = EncodingConsole.Run(inputs.Length,
-                progress => EncodingPipeline.Run(inputs, loading, parse.GetValue(Invert), batchSize, threads, progress));
+                progress => BatchEncoder.Encode(inputs, loading, parse.GetValue(Invert), batchSize, threads, progress));
 
             foreach (string? failure in encoded.Failures)
                 if (failure is not null) Console.Error.WriteLine($"skipped {failure}");
@@ -85,11 +89,11 @@ internal static class EncodeCommand
             if (written == 0)
                 throw new InvalidDataException($"none of the {inputs.Length:N0} files could be read as an image; {output} was not written");
 
-            LatentFile.Write(output, format, inputs, encoded);
+            LatentsFile.Write(output, format, inputs, encoded);
             double seconds = clock.Elapsed.TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"encoded {written:N0} images ({encoded.FailedCount:N0} failed) to {output} in {seconds:F2} s, {written / seconds:N0} images/s"));
-            return encoded.FailedCount == 0 ? 0 : SomeFailed;
+            return encoded.FailedCount == 0 && unlisted.Length == 0 ? 0 : SomeFailed;
         }
         finally
         {

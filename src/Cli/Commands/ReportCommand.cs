@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
-using VaePipeline.Inference.Onnx;
-using VaePipeline.Inference.Figures;
 using VaePipeline.IO;
+using VaePipeline.Inference.Completion;
+using VaePipeline.Inference.Figures;
+using VaePipeline.Inference.Onnx;
 using VaePipeline.Model;
-using VaePipeline.Training.Onnx;
 
 namespace VaePipeline.Cli.Commands;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VaePipeline.IO;
 
 namespace VaePipeline.Inference.Figures;
 
@@ -18,17 +19,17 @@ public sealed class CsvColumns
     /// <exception cref="InvalidDataException">A row has the wrong number of fields or a field is not a number; the message names the line.</exception>
     public static CsvColumns Read(string path)
     {
-        var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
-        if (lines.Length < 2) throw new InvalidDataException($"{path}: no rows under a header");
-        string[] header = lines[0].Split(',');
-        var values = header.Select(_ => new double[lines.Length - 1]).ToArray();
-        for (int row = 1; row < lines.Length; row++)
+        var records = Csv.Records(path).ToArray();
+        if (records.Length < 2) throw new InvalidDataException($"{path}: no rows under a header");
+        string[] header = records[0].Fields;
+        var values = header.Select(_ => new double[records.Length - 1]).ToArray();
+        for (int row = 1; row < records.Length; row++)
         {
-            string[] fields = lines[row].Split(',');
-            if (fields.Length != header.Length) throw new InvalidDataException($"{path} line {row + 1}: {fields.Length} fields, the header has {header.Length}");
+            var (line, fields) = records[row];
+            if (fields.Length != header.Length) throw new InvalidDataException($"{path} line {line}: {fields.Length} fields, the header has {header.Length}");
             for (int c = 0; c < fields.Length; c++)
                 values[c][row - 1] = double.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
-                    ? v : throw new InvalidDataException($"{path} line {row + 1}: {header[c]} '{fields[c]}' is not a number");
+                    ? v : throw new InvalidDataException($"{path} line {line}: {header[c]} '{fields[c]}' is not a number");
         }
         return new(path, header.Zip(values).ToDictionary(p => p.First, p => p.Second));
     }

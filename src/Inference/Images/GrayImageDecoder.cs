@@ -37,7 +37,7 @@ public sealed class GrayImageDecoder : IDisposable
     }
 
     /// <summary>Reads and decodes a file; an <see cref="ImageDecodeException"/> names the path.</summary>
-    /// <exception cref="IOException">The file cannot be read (<see cref="FileNotFoundException"/> when it is missing).</exception>
+    /// <exception cref="IOException">The file cannot be read (<see cref="FileNotFoundException"/> when it is missing), or is no regular file (a FIFO, a device).</exception>
     /// <exception cref="UnauthorizedAccessException">No permission to read it, or it is a folder.</exception>
     /// <inheritdoc cref="Decode" path="/exception"/>
     public GrayImage DecodeFile(string path, byte background = 0)
@@ -69,6 +69,7 @@ public sealed class GrayImageDecoder : IDisposable
     /// <summary>Reads the whole file into <see cref="_file"/> and returns its length.</summary>
     private int ReadFile(string path)
     {
+        RegularFile.Require(path);
         using SafeFileHandle file = File.OpenHandle(path);
         long length = RandomAccess.GetLength(file);
         // The largest image's pixels, uncompressed, bound any sane encoding of it (PNG's worst case is barely above).

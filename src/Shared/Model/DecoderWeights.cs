@@ -5,6 +5,6 @@ public sealed record LayerWeights(int In, int Out, float[] Weight, float[] Bias)
 
 /// <summary>
 /// The decoder half of a trained VAE as plain arrays: its config (for the activation and likelihood) and its layers
-/// from the latent to the logits. Training reads it from an exported model; Inference computes with it.
+/// from the latent to the logits. Inference reads it from an exported decoder.onnx and computes with it.
 /// </summary>
 public sealed record DecoderWeights(VaeConfig Config, IReadOnlyList<LayerWeights> Layers);

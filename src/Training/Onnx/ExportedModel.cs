@@ -1,5 +1,5 @@
 using System.Globalization;
-using VaePipeline.Training.Onnx.Proto;
+using VaePipeline.Onnx.Proto;
 
 namespace VaePipeline.Training.Onnx;
 

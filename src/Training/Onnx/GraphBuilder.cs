@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Google.Protobuf;
 using VaePipeline.Model;
-using VaePipeline.Training.Onnx.Proto;
+using VaePipeline.Onnx.Proto;
 
 namespace VaePipeline.Training.Onnx;
 

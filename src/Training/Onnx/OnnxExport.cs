@@ -4,7 +4,7 @@ using Google.Protobuf;
 using VaePipeline.IO;
 using VaePipeline.Model;
 using VaePipeline.Training.Model;
-using VaePipeline.Training.Onnx.Proto;
+using VaePipeline.Onnx.Proto;
 
 namespace VaePipeline.Training.Onnx;
 

@@ -1,6 +1,6 @@
 using VaePipeline.Model;
 using VaePipeline.Training.Model;
-using VaePipeline.Training.Onnx.Proto;
+using VaePipeline.Onnx.Proto;
 
 namespace VaePipeline.Training.Onnx;
 

@@ -37,6 +37,40 @@ public class DecodeCliTests
         Assert.Equal(128, pixels[28]); // the gap right of the first tile
     }
 
+    [Theory]
+    [InlineData("--grid must be 1 to 1,000 (at most 1,000,000 images in one run; got 50000)", "--grid", "50000", "--mosaic")]
+    [InlineData("--grid must be 1 to 1,000 (at most 1,000,000 images in one run; got 40000)", "--grid", "40000")]
+    [InlineData("--prior must be 1 to 1,000,000 (got 2,000,000,000)", "--prior", "2000000000")]
+    [InlineData("--grid must be 1 to 1,000 (at most 1,000,000 images in one run; got 3000)", "--grid", "3000", "--mosaic")]
+    [InlineData("a mosaic of 360,000 tiles of 28×28 in 600 columns would be 17,998×17,998 pixels, more than the limit of 268,435,456 (16384²)", "--grid", "600", "--mosaic")]
+    public void Sizes_beyond_the_limits_are_refused_up_front_with_the_limit_named(string message, params string[] options)
+    {
+        using var dir = new TempDirectory();
+        string output = dir.File(options.Contains("--mosaic") ? "grid.png" : "out");
+
+        var result = VaeProcess.Run(["decode", "--model", ReferenceModel, .. options, "--out", output]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: {message}\n", result.Error);
+        Assert.Empty(dir.EntryNames());
+    }
+
+    [Fact]
+    public void A_mosaic_decoded_in_several_chunks_places_every_tile()
+    {
+        using var dir = new TempDirectory();
+        string png = dir.File("grid.png");
+
+        var result = VaeProcess.Run("decode", "--model", ReferenceModel, "--grid", "70", "--mosaic", "--out", png); // 4,900 latents
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var (width, _, pixels) = TestImages.Decode(File.ReadAllBytes(png));
+        using var decoder = VaeDecoder.Open(ReferenceModel);
+        byte[] expected = Levels(decoder.Decode(decoder.GridLatents(70, 2f)));
+        foreach (int t in new[] { 0, 4095, 4096, 4899 })
+            Assert.Equal(expected[(t * 784)..((t + 1) * 784)], Tile(pixels, width, t % 70 * 30, t / 70 * 30));
+    }
+
     [Fact]
     public void Plain_latent_columns_give_one_png_per_row_with_the_decoders_levels()
     {
@@ -72,6 +106,7 @@ public class DecodeCliTests
     [InlineData("a,b,c\n1,2,3\n", "the header has 3 columns, but the decoder's latents have D = 2")]
     [InlineData("mu_0,mu_1,mu_2\n1,2,3\n", "holds 3-D latents (mu_0..mu_2), but the decoder's latents have D = 2")]
     [InlineData("z1,z2\n", "holds a header but no latents")]
+    [InlineData("0.5,1\n-1,2\n", "line 1 holds numbers, not column names: a latents file starts with a header line")]
     public void A_bad_latents_file_is_one_error_naming_where_and_nothing_is_written(string content, string message)
     {
         using var dir = new TempDirectory();

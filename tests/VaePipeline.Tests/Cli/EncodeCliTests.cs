@@ -161,6 +161,22 @@ public sealed class EncodeCliTests(MnistPngFolder png) : IClassFixture<MnistPngF
     }
 
     [Fact]
+    public void An_encoder_that_does_not_read_784_pixels_is_refused_and_nothing_is_written()
+    {
+        using var dir = new TempDirectory();
+        OnnxGraphTests.Export(dir, new VaeConfig { Input = 100, Hidden = [8] });
+        CopyImages(dir.File("images"), 3);
+
+        var result = VaeProcess.Run("encode", dir.File("images"), "--model", dir.File(OnnxContract.EncoderFile), "--out", dir.File("latents.csv"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error: ", result.Error);
+        Assert.Contains("reads 100 pixels per image, but images are encoded as 28 × 28 = 784 pixels", result.Error);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(File.Exists(dir.File("latents.csv")));
+    }
+
+    [Fact]
     public void Paths_with_spaces_commas_and_unicode_are_read_from_folders_files_and_lists_and_quoted_in_csv()
     {
         using var dir = new TempDirectory();
@@ -185,6 +201,24 @@ public sealed class EncodeCliTests(MnistPngFolder png) : IClassFixture<MnistPngF
         var again = VaeProcess.Run("encode", loose, "--list", list, "--model", Model, "--out", output, "--force");
         Assert.True(again.ExitCode == 0, again.Error);
         Assert.Equal(lines, File.ReadAllLines(output));
+    }
+
+    [Fact]
+    public void Decode_reads_what_encode_wrote_even_a_path_with_a_line_break()
+    {
+        using var dir = new TempDirectory();
+        string images = dir.File("images");
+        Directory.CreateDirectory(images);
+        File.Copy(png.File(0), Path.Combine(images, "first\nline.png"));
+        File.Copy(png.File(1), Path.Combine(images, "second, \"quoted\".png"));
+        var encoded = VaeProcess.Run("encode", images, "--model", Model, "--out", dir.File("latents.csv"));
+        Assert.True(encoded.ExitCode == 0, encoded.Error);
+
+        var decoded = VaeProcess.Run("decode", "--latents", dir.File("latents.csv"), "--out", dir.File("out"),
+            "--model", Path.Combine(ReferenceFolder, OnnxContract.DecoderFile));
+
+        Assert.True(decoded.ExitCode == 0, decoded.Error);
+        Assert.Equal(["first\nline.png", "second, \"quoted\".png"], Directory.GetFiles(dir.File("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using VaePipeline.Model;
-using VaePipeline.Training.Onnx.Proto;
+using VaePipeline.Onnx.Proto;
 
 namespace VaePipeline.Tests.Onnx;
 

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using VaePipeline.Model;
 using VaePipeline.Training.Model;
 using VaePipeline.Training.Onnx;
-using VaePipeline.Training.Onnx.Proto;
+using VaePipeline.Onnx.Proto;
 
 namespace VaePipeline.Tests.Onnx;
 

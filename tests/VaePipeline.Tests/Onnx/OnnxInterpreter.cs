@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using VaePipeline.Training.Onnx.Proto;
-using static VaePipeline.Training.Onnx.Proto.AttributeProto.Types;
+using VaePipeline.Onnx.Proto;
+using static VaePipeline.Onnx.Proto.AttributeProto.Types;
 
 namespace VaePipeline.Tests.Onnx;
 

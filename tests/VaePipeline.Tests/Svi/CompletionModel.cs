@@ -3,7 +3,6 @@ using VaePipeline.Inference.Completion;
 using VaePipeline.Model;
 using VaePipeline.Tests.Report;
 using VaePipeline.Tests.Training;
-using VaePipeline.Training.Onnx;
 
 namespace VaePipeline.Tests.Svi;
 

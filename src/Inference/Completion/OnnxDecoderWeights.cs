@@ -1,16 +1,17 @@
+using System.Runtime.InteropServices;
 using VaePipeline.Model;
-using VaePipeline.Training.Model;
-using VaePipeline.Training.Onnx.Proto;
+using VaePipeline.Onnx.Proto;
 
-namespace VaePipeline.Training.Onnx;
+namespace VaePipeline.Inference.Completion;
 
 /// <summary>
 /// Reads the decoder's weights back out of an exported decoder.onnx: the config from its metadata, and each layer's
-/// initializers by the checkpoint names the exporter kept (decoder.0.weight … decoder.n.bias). Code that needs the
-/// decoder's arithmetic itself (e.g. gradients with respect to z) can then run from the committed ONNX pair.
+/// initializers by the checkpoint names the exporter kept (decoder.0.weight … decoder.n.bias). The SVI completion
+/// needs the decoder's arithmetic itself (gradients with respect to z), which an ONNX Runtime session does not give.
 /// </summary>
 public static class OnnxDecoderWeights
 {
+    /// <exception cref="InvalidDataException">The file has no model config, or lacks a layer's float32 initializers.</exception>
     public static DecoderWeights Read(string decoderPath)
     {
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(decoderPath));
@@ -18,10 +19,15 @@ public static class OnnxDecoderWeights
             ?? throw new InvalidDataException($"{decoderPath} has no {OnnxContract.Metadata.Config} metadata; was it written by 'vae export'?");
         var config = VaeConfig.FromJson(configJson);
         var initializers = model.Graph.Initializer.ToDictionary(t => t.Name);
-        var layout = new ParameterLayout(config);
-        var layers = layout.Decoder.Select((l, i) => new LayerWeights(l.In, l.Out,
-            Floats(initializers, $"decoder.{i}.weight", l.In * l.Out, decoderPath),
-            Floats(initializers, $"decoder.{i}.bias", l.Out, decoderPath))).ToArray();
+        int[] widths = config.DecoderWidths();
+        var layers = new LayerWeights[widths.Length - 1];
+        for (int i = 0; i < layers.Length; i++)
+        {
+            int fanIn = widths[i], fanOut = widths[i + 1];
+            layers[i] = new LayerWeights(fanIn, fanOut,
+                Floats(initializers, $"decoder.{i}.weight", fanIn * fanOut, decoderPath),
+                Floats(initializers, $"decoder.{i}.bias", fanOut, decoderPath));
+        }
         return new DecoderWeights(config, layers);
     }
 
@@ -30,9 +36,7 @@ public static class OnnxDecoderWeights
         if (!initializers.TryGetValue(name, out var tensor) || tensor.DataType != (int)TensorProto.Types.DataType.Float)
             throw new InvalidDataException($"{path} has no float32 initializer {name}");
         // The exporter writes raw_data (little-endian float32); other writers may use float_data.
-        float[] values = tensor.RawData.Length > 0
-            ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray()
-            : [.. tensor.FloatData];
+        float[] values = tensor.RawData.Length > 0 ? MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray() : [.. tensor.FloatData];
         return values.Length == count ? values : throw new InvalidDataException($"{path}: {name} holds {values.Length} floats, expected {count}");
     }
 }

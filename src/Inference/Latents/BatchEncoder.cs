@@ -1,14 +1,14 @@
 using System.Runtime.ExceptionServices;
-using VaePipeline.Inference.Onnx;
 using VaePipeline.Inference.Images;
+using VaePipeline.Inference.Onnx;
 
-namespace VaePipeline.Cli.Encoding;
+namespace VaePipeline.Inference.Latents;
 
 /// <summary>What a batch encoding produced, indexed like its inputs.</summary>
 /// <param name="Mean">μ, [inputs, D]; the rows of failed inputs stay zero.</param>
 /// <param name="LogSigma">log σ, [inputs, D], likewise.</param>
 /// <param name="Failures">Per input, null when it was encoded, else why it was skipped (the path first).</param>
-internal sealed record EncodedImages(int LatentSize, float[] Mean, float[] LogSigma, string?[] Failures)
+public sealed record EncodedImages(int LatentSize, float[] Mean, float[] LogSigma, string?[] Failures)
 {
     public int FailedCount => Failures.Count(f => f is not null);
 }
@@ -20,10 +20,10 @@ internal sealed record EncodedImages(int LatentSize, float[] Mean, float[] LogSi
 /// hand-off, every buffer is reused, and the output order is the input order whatever the scheduling.
 /// </summary>
 /// <remarks>
-/// The encoder arrives as a task so that ONNX Runtime loads while the first chunks decode. Each worker runs the
-/// session on its own thread, so the session should have one intra-op thread: the workers already use every core.
+/// Each worker runs the session on its own thread, so the session should have one intra-op thread
+/// (<see cref="InferenceOptions"/>): the workers already use every core.
 /// </remarks>
-internal sealed class EncodingPipeline
+public sealed class BatchEncoder
 {
     private readonly IReadOnlyList<ImageInput> _inputs;
     private readonly Task<VaeEncoder> _encoder;
@@ -35,7 +35,7 @@ internal sealed class EncodingPipeline
     private int _nextChunk = -1;
     private EncodedImages? _result;
 
-    private EncodingPipeline(IReadOnlyList<ImageInput> inputs, Task<VaeEncoder> encoder, bool invert, int chunkSize, Action<int>? progress)
+    private BatchEncoder(IReadOnlyList<ImageInput> inputs, Task<VaeEncoder> encoder, bool invert, int chunkSize, Action<int>? progress)
     {
         _inputs = inputs;
         _encoder = encoder;
@@ -46,18 +46,30 @@ internal sealed class EncodingPipeline
         _failures = new string?[inputs.Count];
     }
 
+    /// <summary>Encodes every input; a file that cannot be read as an image is recorded in <see cref="EncodedImages.Failures"/> and skipped.</summary>
+    /// <param name="invert">Dark ink on light paper (<see cref="ModelInputReader"/>).</param>
     /// <param name="batchSize">The most images per encoder run.</param>
     /// <param name="threads">Workers, each decoding and running the encoder in turn.</param>
     /// <param name="progress">Called from the workers with the number of files each chunk finished.</param>
-    /// <exception cref="InvalidDataException">The model is not a VAE encoder (from <paramref name="encoder"/>).</exception>
-    public static EncodedImages Run(IReadOnlyList<ImageInput> inputs, Task<VaeEncoder> encoder, bool invert,
+    /// <exception cref="InvalidDataException">The model does not read 28 × 28 images.</exception>
+    public static EncodedImages Encode(IReadOnlyList<ImageInput> inputs, VaeEncoder encoder, bool invert,
+        int batchSize, int threads, Action<int>? progress = null) =>
+        Encode(inputs, Task.FromResult(encoder), invert, batchSize, threads, progress);
+
+    /// <summary>
+    /// As <see cref="Encode(IReadOnlyList{ImageInput}, VaeEncoder, bool, int, int, Action{int}?)"/>, with the encoder
+    /// still loading (ONNX Runtime takes a while), so that the first chunks decode meanwhile.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The model is not a VAE encoder (from <paramref name="encoder"/>), or does not read 28 × 28 images.</exception>
+    public static EncodedImages Encode(IReadOnlyList<ImageInput> inputs, Task<VaeEncoder> encoder, bool invert,
         int batchSize, int threads, Action<int>? progress = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        var checkedEncoder = encoder.ContinueWith(loaded => ReadsModelInput(loaded.GetAwaiter().GetResult()), TaskContinuationOptions.ExecuteSynchronously);
         // Small inputs are spread over every worker rather than left in one batch on one core.
         int chunkSize = Math.Clamp((inputs.Count + threads - 1) / threads, 1, batchSize);
-        var pipeline = new EncodingPipeline(inputs, encoder, invert, chunkSize, progress);
+        var pipeline = new BatchEncoder(inputs, checkedEncoder, invert, chunkSize, progress);
 
         var workers = new Thread[Math.Min(threads, Math.Max(pipeline._chunkCount, 1))];
         var errors = new Exception?[workers.Length];
@@ -79,11 +91,16 @@ internal sealed class EncodingPipeline
         }
         foreach (var thread in workers) thread.Join();
 
-        // A model that failed to load is the cause of every worker's failure, so report it and not theirs.
-        var model = encoder.GetAwaiter().GetResult();
+        // A model that failed to load, or reads other images, is the cause of every worker's failure, so report it and not theirs.
+        var model = checkedEncoder.GetAwaiter().GetResult();
         if (errors.FirstOrDefault(e => e is not null) is { } error) ExceptionDispatchInfo.Throw(error);
         return pipeline._result ?? new EncodedImages(model.LatentSize, [], [], pipeline._failures);
     }
+
+    /// <summary>The encoder, if its input is what <see cref="ModelInputReader"/> makes of an image; any other width would cut the pixels into wrong rows.</summary>
+    private static VaeEncoder ReadsModelInput(VaeEncoder encoder) => encoder.PixelCount == ModelInputReader.Length ? encoder
+        : throw new InvalidDataException($"{encoder.Source} reads {encoder.PixelCount} pixels per image, but images are encoded as " +
+                                         $"{ModelInputReader.Side} × {ModelInputReader.Side} = {ModelInputReader.Length} pixels; use an encoder of 28 × 28 images");
 
     private void Work()
     {
