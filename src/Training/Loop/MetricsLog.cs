@@ -28,8 +28,9 @@ public static class MetricsLog
     /// </remarks>
     public static List<string> Read(string path, long step) => !File.Exists(path) ? [] :
     [
-        .. File.ReadLines(path).Skip(1).Where(l =>
-            long.TryParse(l.Split(',')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long rowStep) && rowStep <= step),
+        .. Csv.Records(path).Skip(1)
+            .Where(r => long.TryParse(r.Fields[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long rowStep) && rowStep <= step)
+            .Select(r => string.Join(',', r.Fields)), // every field is a number, so the row is rejoined as it was written
     ];
 
     private static string F(double v) => v.ToString("G7", CultureInfo.InvariantCulture);
