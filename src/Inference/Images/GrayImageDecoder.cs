@@ -1,11 +1,12 @@
 using Microsoft.Win32.SafeHandles;
+using SkiaSharp;
 
 namespace VaePipeline.Inference.Images;
 
 /// <summary>
-/// Decodes PNG and JPEG files to 8-bit gray through the system's libpng and libjpeg-turbo. It keeps its buffers (file
-/// bytes, pixels) and its JPEG decompressor between calls, so decoding a folder of same-sized images allocates nothing
-/// per image; in exchange an instance serves one thread at a time, and each result is valid until its next call.
+/// Decodes PNG and JPEG files to 8-bit gray through SkiaSharp's codecs. It keeps its buffers (file bytes, pixels)
+/// between calls, so decoding a folder of same-sized images allocates no buffers per image; in exchange an instance
+/// serves one thread at a time, and each result is valid until its next call.
 /// </summary>
 public sealed class GrayImageDecoder : IDisposable
 {
@@ -15,9 +16,9 @@ public sealed class GrayImageDecoder : IDisposable
     /// </summary>
     public const long MaxPixels = 1L << 28;
 
+    // Gray pixels, or for colour and alpha images the RGBA samples, converted to gray in place at its front.
     private byte[] _pixels = [];
     private byte[] _file = [];
-    private JpegReader? _jpeg;
 
     /// <summary>Decodes a PNG or JPEG held in memory, telling the two apart by their signature.</summary>
     /// <param name="background">
@@ -25,15 +26,45 @@ public sealed class GrayImageDecoder : IDisposable
     /// images, where transparent means background; use white (255) for dark ink on transparent paper.
     /// </param>
     /// <exception cref="ImageDecodeException">Empty, truncated, corrupt, not a PNG or JPEG, CMYK, or too large.</exception>
-    /// <exception cref="DllNotFoundException">libpng16 or libturbojpeg is not installed (the message names the package).</exception>
-    public GrayImage Decode(ReadOnlySpan<byte> encoded, byte background = 0)
+    public unsafe GrayImage Decode(ReadOnlySpan<byte> encoded, byte background = 0)
     {
-        int width, height;
-        if (ImageFormats.Detect(encoded) == ImageFormat.Png)
-            PngReader.Read(encoded, background, ref _pixels, out width, out height);
-        else
-            (_jpeg ??= new JpegReader()).Read(encoded, ref _pixels, out width, out height);
-        return new GrayImage(width, height, _pixels.AsSpan(0, width * height));
+        ImageFormat format = ImageFormats.Detect(encoded);
+        // Skia would turn ink amounts into light naively; without a colour profile there is no faithful gray.
+        if (format == ImageFormat.Jpeg && JpegFrameHeader.ComponentCount(encoded) == 4)
+            throw new ImageDecodeException("CMYK JPEG is not supported; convert it to grayscale or RGB first");
+
+        fixed (byte* bytes = encoded)
+        {
+            // Skia reads the caller's bytes in place: the data wraps the pinned span, and everything that refers to
+            // it is disposed before the span is unpinned.
+            using var data = SKData.Create((IntPtr)bytes, encoded.Length);
+            using var codec = SKCodec.Create(data) ?? throw Invalid(format, WhyNoCodec(data));
+
+            SKImageInfo source = codec.Info;
+            int width = source.Width, height = source.Height;
+            if ((long)width * height > MaxPixels)
+                throw new ImageDecodeException($"the image is {width}×{height}, more than the {MaxPixels:N0}-pixel limit");
+            int pixels = width * height;
+
+            // Skia reports Gray8 only for opaque gray data, which it hands over as stored. Anything else comes as
+            // unpremultiplied RGBA, the samples as stored, and becomes gray here. No colour space on the target means no
+            // colour management: gAMA, sRGB and ICC tags are ignored and levels keep their encoded values.
+            bool gray = source.ColorType == SKColorType.Gray8;
+            var target = new SKImageInfo(width, height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Unpremul);
+            if (_pixels.Length < (long)target.BytesSize)
+                _pixels = new byte[target.BytesSize];
+            fixed (byte* destination = _pixels)
+            {
+                // Anything short of Success is an error: on truncated data Skia returns IncompleteInput with the rest of
+                // the image filled in, which would pass invented pixels off as the file's.
+                SKCodecResult result = codec.GetPixels(target, (IntPtr)destination);
+                if (result != SKCodecResult.Success)
+                    throw Invalid(format, result);
+            }
+            if (!gray)
+                RgbaToGray.ConvertInPlace(_pixels.AsSpan(0, 4 * pixels), background);
+            return new GrayImage(width, height, _pixels.AsSpan(0, pixels));
+        }
     }
 
     /// <summary>Reads and decodes a file; an <see cref="ImageDecodeException"/> names the path.</summary>
@@ -53,17 +84,31 @@ public sealed class GrayImageDecoder : IDisposable
         }
     }
 
-    public void Dispose() => _jpeg?.Dispose();
-
-    /// <summary>Grows <paramref name="buffer"/> to hold <paramref name="width"/> × <paramref name="height"/> pixels.</summary>
-    /// <exception cref="ImageDecodeException">The image is larger than <see cref="MaxPixels"/>.</exception>
-    internal static void EnsureCapacity(ref byte[] buffer, int width, int height)
+    /// <summary>Nothing native outlives a call; kept so that callers' <c>using</c> stays valid.</summary>
+    public void Dispose()
     {
-        long pixels = (long)width * height;
-        if (pixels > MaxPixels)
-            throw new ImageDecodeException($"the image is {width}×{height}, more than the {MaxPixels:N0}-pixel limit");
-        if (buffer.Length < pixels)
-            buffer = new byte[pixels];
+    }
+
+    /// <summary>
+    /// Asks again through a stream, the only overload that reports why. Only failures pay for it: wrapping the data in
+    /// a stream that the codec owns costs about 1.2 kB of managed bookkeeping per image.
+    /// </summary>
+    private static SKCodecResult WhyNoCodec(SKData data)
+    {
+        using var codec = SKCodec.Create(new SKMemoryStream(data), out SKCodecResult result);
+        return result;
+    }
+
+    private static ImageDecodeException Invalid(ImageFormat format, SKCodecResult result)
+    {
+        string reason = result switch
+        {
+            SKCodecResult.IncompleteInput => "the data ends early or is damaged",
+            SKCodecResult.ErrorInInput => "corrupt data",
+            SKCodecResult.InvalidInput => "invalid data",
+            _ => "cannot decode",
+        };
+        return new ImageDecodeException($"invalid {(format == ImageFormat.Png ? "PNG" : "JPEG")}: {reason} ({result})");
     }
 
     /// <summary>Reads the whole file into <see cref="_file"/> and returns its length.</summary>

@@ -24,8 +24,8 @@ public sealed class ModelInputReaderTests
     {
         // White ink on transparent, and black ink on transparent (the background left white-on-black and
         // black-on-white respectively when composed): both become a bright dot on black.
-        byte[] whiteInk = Png8(LibPng.FormatFlagAlpha, 28, 28, (x, y, c) => c == 0 ? (byte)255 : x == 0 && y == 0 ? (byte)255 : (byte)0);
-        byte[] blackInk = Png8(LibPng.FormatFlagAlpha, 28, 28, (x, y, c) => c == 0 ? (byte)0 : x == 0 && y == 0 ? (byte)255 : (byte)0);
+        byte[] whiteInk = Png8(PngColorType.GrayAlpha, 28, 28, (x, y, c) => c == 0 ? (byte)255 : x == 0 && y == 0 ? (byte)255 : (byte)0);
+        byte[] blackInk = Png8(PngColorType.GrayAlpha, 28, 28, (x, y, c) => c == 0 ? (byte)0 : x == 0 && y == 0 ? (byte)255 : (byte)0);
         var input = new float[ModelInputReader.Length];
 
         using (var reader = new ModelInputReader(invert: false))

@@ -3,7 +3,7 @@ using static VaePipeline.Tests.Images.TestImages;
 
 namespace VaePipeline.Tests.Images;
 
-/// <summary>PNG variants through libpng's simplified read API: every one comes out as 8-bit gray.</summary>
+/// <summary>PNG variants through SkiaSharp's PNG codec: every one comes out as 8-bit gray.</summary>
 public sealed class PngDecodeTests
 {
     [Fact]
@@ -25,22 +25,24 @@ public sealed class PngDecodeTests
     }
 
     [Fact]
-    public void SixteenBitLinearIsGammaEncoded()
+    public void SixteenBitSamplesKeepTheirHighByte()
     {
-        // libpng writes 16-bit samples as linear light (gAMA 1.0); reading to 8-bit gray encodes them (0.01 → 31).
-        ushort[] linear = [0, 655, 13107, 32768, 65535];
-        var (_, _, pixels) = Decode(Png16Linear(LibPng.FormatGray, linear.Length, 1, (x, _, _) => linear[x]));
+        // A 16-bit sample s becomes level s >> 8, so the 257·v that stores level v reads back as v, and no colour tag
+        // changes that: the file tagged linear light (gAMA 1.0) reads exactly as the untagged one.
+        ushort[] samples = [0, 257, 655, 13107, 32767, 32768, 65279, 65535];
+        byte[] levels = [0, 1, 2, 51, 127, 128, 254, 255];
 
-        for (int i = 0; i < linear.Length; i++)
-            AssertEncodes(linear[i] / 65535.0, pixels[i]);
-        Assert.Equal([0, 255], new[] { pixels[0], pixels[^1] });
+        var (_, _, untagged) = Decode(Png16(PngColorType.Gray, samples.Length, 1, (x, _, _) => samples[x]));
+        var (_, _, linear) = Decode(Png16(PngColorType.Gray, samples.Length, 1, (x, _, _) => samples[x], TestPng.Gamma(100000)));
+
+        Assert.Equal(levels, untagged);
+        Assert.Equal(levels, linear);
     }
 
     [Fact]
-    public void SixteenBitWithoutGammaIsTakenAsSrgb()
+    public void SixteenBitFileFromAnotherWriter()
     {
-        // Fixture: levels 0, 1, 128, 255 stored as v·257 with no gAMA or sRGB chunk, the way most 16-bit scans are
-        // written; libpng's default would take them as linear and brighten the dark ones.
+        // Fixture: levels 0, 1, 128, 255 stored as v·257 with no gAMA or sRGB chunk, written by ImageMagick.
         var (width, height, pixels) = Decode(Fixture("gray16.png"));
 
         Assert.Equal((2, 2), (width, height));
@@ -48,51 +50,64 @@ public sealed class PngDecodeTests
     }
 
     [Fact]
-    public void ColourBecomesSrgbLuminance()
+    public void ColourBecomesLuma()
     {
-        // Rec. 709 weights applied in linear light, then sRGB-encoded: red 0.2126 → 127, not the 76 of a
-        // gamma-space 0.299 R + 0.587 G + 0.114 B. Gray stays gray.
-        (byte R, byte G, byte B, double Linear)[] cases =
-            [(255, 0, 0, 0.2126), (0, 255, 0, 0.7152), (0, 0, 255, 0.0722), (255, 255, 255, 1), (0, 0, 0, 0)];
-        var (_, _, pixels) = Decode(Png8(LibPng.FormatFlagColor, cases.Length, 1, (x, _, c) =>
-            c switch { 0 => cases[x].R, 1 => cases[x].G, _ => cases[x].B }));
+        // Y = 0.299 R + 0.587 G + 0.114 B on the stored values, rounded: red 76.2, green 149.7, blue 29.1. A gray
+        // pixel keeps its level, because the weights sum to one.
+        (byte R, byte G, byte B)[] colours = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255), (0, 0, 0), (10, 200, 30)];
+        var (_, _, pixels) = Decode(Png8(PngColorType.Rgb, colours.Length, 1, (x, _, c) =>
+            c switch { 0 => colours[x].R, 1 => colours[x].G, _ => colours[x].B }));
 
-        for (int i = 0; i < cases.Length; i++)
-            AssertEncodes(cases[i].Linear, pixels[i]);
+        // 10, 200, 30: 2.99 + 117.4 + 3.42 = 123.81.
+        Assert.Equal(new byte[] { 76, 150, 29, 255, 0, 124 }, pixels);
 
-        var (_, _, grays) = Decode(Png8(LibPng.FormatFlagColor, 256, 1, (x, _, _) => (byte)x));
+        var (_, _, grays) = Decode(Png8(PngColorType.Rgb, 256, 1, (x, _, _) => (byte)x));
         Assert.Equal(Enumerable.Range(0, 256).Select(v => (byte)v), grays);
+    }
+
+    [Fact]
+    public void ColourTagsAreIgnored()
+    {
+        // gAMA 1.0 claims linear light; the levels are still taken as stored, like those of an untagged file.
+        var (_, _, pixels) = Decode(Png8(PngColorType.Rgb, 2, 1, (x, _, _) => x == 0 ? (byte)64 : (byte)192, TestPng.Gamma(100000)));
+
+        Assert.Equal(new byte[] { 64, 192 }, pixels);
     }
 
     [Fact]
     public void SixteenBitRgbaBecomesGray()
     {
-        var (_, _, pixels) = Decode(Png16Linear(LibPng.FormatFlagColor | LibPng.FormatFlagAlpha, 2, 1,
-            (x, _, c) => c == 3 || x == 1 ? (ushort)65535 : (ushort)0));
+        var (_, _, pixels) = Decode(Png16(PngColorType.Rgba, 2, 1, (x, _, c) => c == 3 || x == 1 ? (ushort)65535 : (ushort)0));
 
         Assert.Equal(new byte[] { 0, 255 }, pixels);
     }
 
     [Theory]
-    [InlineData(LibPng.FormatFlagAlpha)]
-    [InlineData(LibPng.FormatFlagAlpha | LibPng.FormatFlagColor)]
-    public void AlphaIsComposedOntoTheBackground(uint format)
+    [InlineData(PngColorType.GrayAlpha)]
+    [InlineData(PngColorType.Rgba)]
+    public void AlphaIsComposedOntoTheBackground(PngColorType colorType)
     {
         // Pixels: opaque 200, transparent white, transparent black, half-transparent white, half-transparent black.
         (byte Level, byte Alpha)[] pixels = [(200, 255), (255, 0), (0, 0), (255, 128), (0, 128)];
-        int alphaChannel = (format & LibPng.FormatFlagColor) != 0 ? 3 : 1;
-        byte[] png = Png8(format, pixels.Length, 1, (x, _, c) => c == alphaChannel ? pixels[x].Alpha : pixels[x].Level);
+        int alphaChannel = colorType == PngColorType.Rgba ? 3 : 1;
+        byte[] png = Png8(colorType, pixels.Length, 1, (x, _, c) => c == alphaChannel ? pixels[x].Alpha : pixels[x].Level);
 
         var (_, _, overBlack) = Decode(png);
         var (_, _, overWhite) = Decode(png, background: 255);
 
-        Assert.Equal(new byte[] { 200, 0, 0 }, overBlack[..3]);
-        Assert.Equal(new byte[] { 200, 255, 255 }, overWhite[..3]);
-        // Composition happens in linear light: half white over black encodes 0.5, ≈ 187, not 128.
-        AssertEncodes(128 / 255.0, overBlack[3]);
-        Assert.Equal(0, overBlack[4]);
-        Assert.Equal(255, overWhite[3]);
-        AssertEncodes(127 / 255.0, overWhite[4]);
+        // Composition on the stored levels, (level·α + background·(255 − α)) / 255 rounded: with α = 128, white over
+        // black is exactly 128 and black over white exactly 127.
+        Assert.Equal(new byte[] { 200, 0, 0, 128, 0 }, overBlack);
+        Assert.Equal(new byte[] { 200, 255, 255, 255, 127 }, overWhite);
+    }
+
+    [Fact]
+    public void ColourIsTurnedGrayBeforeItIsComposed()
+    {
+        // Half-transparent red over white: luma 76, then 76·128/255 + 255·127/255 = 38.15 + 127 = 165.15.
+        var (_, _, pixels) = Decode(Png8(PngColorType.Rgba, 1, 1, (_, _, c) => c switch { 0 => 255, 3 => 128, _ => 0 }), background: 255);
+
+        Assert.Equal(new byte[] { 165 }, pixels);
     }
 
     [Fact]
@@ -102,10 +117,7 @@ public sealed class PngDecodeTests
         var (width, height, pixels) = Decode(Fixture("palette.png"));
 
         Assert.Equal((4, 2), (width, height));
-        Assert.Equal(new byte[] { 0, 85, 170, 255 }, pixels[..4]);
-        double[] luminance = [0.2126, 0.7152, 0.0722, 1];
-        for (int i = 0; i < 4; i++)
-            AssertEncodes(luminance[i], pixels[4 + i]);
+        Assert.Equal(new byte[] { 0, 85, 170, 255, 76, 150, 29, 255 }, pixels);
     }
 
     [Fact]

@@ -13,6 +13,9 @@ public sealed class PngWriterTests
         byte[] png = PngWriter.Encode(new GrayImage(31, 9, pixels));
 
         Assert.Equal(ImageFormat.Png, ImageFormats.Detect(png));
+        // IHDR follows the 8-byte signature: length, "IHDR", width, height, then bit depth 8 and colour type 0 (gray).
+        Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(png, 12, 4));
+        Assert.Equal((8, 0), (png[24], png[25]));
         var decoded = Decode(png);
         Assert.Equal((31, 9), (decoded.Width, decoded.Height));
         Assert.Equal(pixels, decoded.Pixels);
