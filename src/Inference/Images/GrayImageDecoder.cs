@@ -1,5 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 using SkiaSharp;
+using VaePipeline.IO;
 
 namespace VaePipeline.Inference.Images;
 
@@ -114,7 +115,8 @@ public sealed class GrayImageDecoder : IDisposable
     /// <summary>Reads the whole file into <see cref="_file"/> and returns its length.</summary>
     private int ReadFile(string path)
     {
-        RegularFile.Require(path);
+        // Checked before opening: opening a FIFO blocks until a writer comes, and a device may never end.
+        if (PosixFileSystem.SpecialFileKind(path) is { } kind) throw new IOException($"{kind}, not a regular file; only regular files are read");
         using SafeFileHandle file = File.OpenHandle(path);
         long length = RandomAccess.GetLength(file);
         // The largest image's pixels, uncompressed, bound any sane encoding of it (PNG's worst case is barely above).

@@ -49,8 +49,8 @@ public static class IdxFile
     private static T Read<T>(string path, Func<Stream, T> parse)
     {
         // Checked before opening: opening a FIFO blocks until a writer comes, and a device may never end.
-        if (!PosixFileSystem.IsRegularOrMissing(path))
-            throw Fail(path, "not a regular file (a FIFO, device or folder?); only regular files are read");
+        if (PosixFileSystem.SpecialFileKind(path) is { } kind)
+            throw Fail(path, $"{kind}, not a regular file; only regular files are read");
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);

@@ -33,16 +33,25 @@ public static partial class PosixFileSystem
     }
 
     /// <summary>
-    /// False when <paramref name="path"/> exists but, after following links, is not a regular file (a FIFO, socket,
-    /// device or folder). Only Linux has the stable statx layout this reads; elsewhere every path counts as regular.
+    /// What <paramref name="path"/> is, after following links, when it exists and is neither a regular file nor a
+    /// folder: "a FIFO (named pipe)", "a socket", "a character device" or "a block device"; otherwise null, and opening
+    /// it reports anything else. Only Linux has the stable statx layout this reads; elsewhere the answer is null.
     /// </summary>
-    public static bool IsRegularOrMissing(string path)
+    public static string? SpecialFileKind(string path)
     {
-        if (!OperatingSystem.IsLinux()) return true;
+        if (!OperatingSystem.IsLinux()) return null;
         Span<byte> buffer = stackalloc byte[256]; // sizeof(struct statx)
-        if (statx(AtFdCwd, path, 0, StatxType, ref MemoryMarshal.GetReference(buffer)) != 0) return true; // missing: the caller's open says so
-        ushort mode = BitConverter.ToUInt16(buffer[28..]); // stx_mode
-        return (mode & 0xF000) == 0x8000; // S_IFMT, S_IFREG
+        if (statx(AtFdCwd, path, 0, StatxType, ref MemoryMarshal.GetReference(buffer)) != 0) return null; // missing: the open says so
+        if ((BitConverter.ToUInt32(buffer) & StatxType) == 0) return null; // stx_mask: the kernel did not fill in the type
+        return (BitConverter.ToUInt16(buffer[28..]) & 0xF000) switch // stx_mode & S_IFMT
+        {
+            0x8000 or 0x4000 => null, // a regular file, or a folder, which opening refuses at once
+            0x1000 => "a FIFO (named pipe)",
+            0xC000 => "a socket",
+            0x2000 => "a character device",
+            0x6000 => "a block device",
+            _ => "not a regular file",
+        };
     }
 
     private const int AtFdCwd = -100;
