@@ -15,7 +15,7 @@ namespace VaePipeline.Bench;
 /// </summary>
 internal static class MlNetBench
 {
-    private const int Rounds = 5;
+    private const int Rounds = 11;
 
     private sealed class Digit
     {

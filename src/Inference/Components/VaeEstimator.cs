@@ -16,7 +16,9 @@ public abstract class VaeEstimator<TTransformer> : IEstimator<TTransformer> wher
         ArgumentException.ThrowIfNullOrEmpty(inputColumn);
         foreach (string output in outputColumns) ArgumentException.ThrowIfNullOrEmpty(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        (ModelFile, InputColumn, OutputColumns, Inference, BatchSize) = (modelFile, inputColumn, outputColumns, inference, batchSize);
+        // A cursor stages the next batch's rows between runs, on a core ONNX Runtime's spinning threads would hold.
+        (ModelFile, InputColumn, OutputColumns, BatchSize) = (modelFile, inputColumn, outputColumns, batchSize);
+        Inference = (inference ?? new InferenceOptions()) with { Spin = false };
     }
 
     private protected string ModelFile { get; }
@@ -25,7 +27,7 @@ public abstract class VaeEstimator<TTransformer> : IEstimator<TTransformer> wher
 
     private protected IReadOnlyList<string> OutputColumns { get; }
 
-    private protected InferenceOptions? Inference { get; }
+    private protected InferenceOptions Inference { get; }
 
     private protected int BatchSize { get; }
 

@@ -14,6 +14,7 @@ internal static class OnnxSessions
     public static InferenceSession Open(byte[] model, InferenceOptions options)
     {
         using var session = new SessionOptions { IntraOpNumThreads = options.IntraOpThreads };
+        if (!options.Spin) session.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         if (options.Device == InferenceDevice.Cuda) AppendCuda(session, options.CudaDeviceId);
         return new InferenceSession(model, session);
     }
