@@ -71,8 +71,9 @@ public static class ImageInputs
         Entry[] entries;
         try
         {
+            // Attributes costs a stat(2) per entry on Unix, so it is asked only of folders, the only entries it decides.
             entries = [.. new FileSystemEnumerable<Entry>(folder, (ref FileSystemEntry entry) => new Entry(entry.ToSpecifiedFullPath(),
-                entry.FileName.ToString(), entry.IsDirectory, entry.Attributes.HasFlag(FileAttributes.ReparsePoint)), OneFolder)];
+                entry.FileName.ToString(), entry.IsDirectory, entry.IsDirectory && entry.Attributes.HasFlag(FileAttributes.ReparsePoint)), OneFolder)];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
