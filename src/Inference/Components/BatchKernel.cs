@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.ML.Data;
 
 namespace VaePipeline.Inference.Components;
@@ -11,12 +12,13 @@ internal abstract class BatchKernel : IDisposable
 {
     private readonly int[] _widths;
     private readonly float[][] _outputs;
+    private readonly List<float[]> _rented = [];
 
     /// <param name="outputWidths">The floats per row of each output column.</param>
     protected BatchKernel(IReadOnlyList<int> outputWidths, int capacity)
     {
         _widths = [.. outputWidths];
-        _outputs = [.. _widths.Select(w => new float[checked(w * capacity)])];
+        _outputs = [.. _widths.Select(w => Rent(checked(w * capacity)))];
         Capacity = capacity;
     }
 
@@ -37,9 +39,23 @@ internal abstract class BatchKernel : IDisposable
         value = editor.Commit();
     }
 
-    /// <summary>Releases what a kernel holds beyond managed memory (image decoders); most hold nothing.</summary>
+    /// <summary>Gives the batch buffers back to the pool; subclasses also release what they hold beyond them.</summary>
     public virtual void Dispose()
     {
+        foreach (var buffer in _rented) ArrayPool<float>.Shared.Return(buffer);
+        _rented.Clear();
+    }
+
+    /// <summary>
+    /// A buffer of at least <paramref name="length"/> floats, given back on <see cref="Dispose"/>. Pooled because every
+    /// cursor needs about a megabyte of them, and ML.NET opens a cursor per pass (each GetColumn, each epoch of a
+    /// trainer): fresh ones would each be a large-object allocation.
+    /// </summary>
+    protected float[] Rent(int length)
+    {
+        var buffer = ArrayPool<float>.Shared.Rent(length);
+        _rented.Add(buffer);
+        return buffer;
     }
 
     /// <summary>Every output's first <paramref name="rows"/> rows, for <see cref="Run"/> to fill.</summary>

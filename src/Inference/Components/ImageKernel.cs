@@ -27,7 +27,7 @@ internal sealed class ImageKernel : BatchKernel
         _folder = folder;
         _encoder = encoder;
         _paths = new string[capacity];
-        _pixels = new float[checked(capacity * ModelInputReader.Length)];
+        _pixels = Rent(checked(capacity * ModelInputReader.Length));
         _readers = [.. Enumerable.Range(0, Math.Min(Environment.ProcessorCount, capacity)).Select(_ => new ModelInputReader(invert))];
     }
 
@@ -60,6 +60,7 @@ internal sealed class ImageKernel : BatchKernel
     public override void Dispose()
     {
         foreach (var reader in _readers) reader.Dispose();
+        base.Dispose();
     }
 
     /// <summary>A file that cannot be read as an image stops the cursor with its path (decode errors already start with it).</summary>

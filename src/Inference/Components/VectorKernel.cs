@@ -19,7 +19,7 @@ internal sealed class VectorKernel : BatchKernel
         : base(outputWidths, capacity)
     {
         _getter = row.GetGetter<VBuffer<float>>(input);
-        _inputs = new float[checked(width * capacity)];
+        _inputs = Rent(checked(width * capacity));
         _width = width;
         _model = model;
     }
