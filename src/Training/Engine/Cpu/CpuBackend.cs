@@ -20,7 +20,7 @@ public sealed unsafe partial class CpuBackend : IBackend
     public int Threads { get; }
 
     public string Description =>
-        $"cpu ({Threads} thread{(Threads == 1 ? "" : "s")}, {(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "scalar")})";
+        $"cpu ({Threads} thread{(Threads == 1 ? "" : "s")}, {Sgemm.BestPath.Name()})";
 
     public Slice Allocate(int length) => new(new CpuMemory(length), 0, length);
 

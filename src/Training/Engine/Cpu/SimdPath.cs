@@ -7,3 +7,14 @@ internal enum SimdPath
     Vector256,
     Vector512,
 }
+
+internal static class SimdPaths
+{
+    /// <summary>The instruction set's usual name, for the benchmarks' and the backend's descriptions.</summary>
+    public static string Name(this SimdPath path) => path switch
+    {
+        SimdPath.Vector512 => "AVX-512",
+        SimdPath.Vector256 => "AVX2",
+        _ => "scalar",
+    };
+}
