@@ -3,7 +3,6 @@ using VaePipeline.Data;
 using VaePipeline.Inference.Completion;
 using VaePipeline.Inference.Figures;
 using VaePipeline.Model;
-using VaePipeline.Training.Data;
 
 namespace VaePipeline.Cli.Commands;
 

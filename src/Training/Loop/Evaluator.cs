@@ -1,6 +1,5 @@
 using VaePipeline.Data;
 using VaePipeline.Numerics;
-using VaePipeline.Training.Data;
 using VaePipeline.Training.Engine;
 using VaePipeline.Training.Model;
 

@@ -3,7 +3,6 @@ using VaePipeline.Data;
 using VaePipeline.Model;
 using VaePipeline.Numerics;
 using VaePipeline.Training.Checkpoints;
-using VaePipeline.Training.Data;
 using VaePipeline.Training.Engine;
 using VaePipeline.Training.Model;
 using VaePipeline.Training.Optim;

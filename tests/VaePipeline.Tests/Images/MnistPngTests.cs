@@ -3,7 +3,6 @@ using System.IO.Compression;
 using VaePipeline.Data;
 using VaePipeline.Inference.Images;
 using VaePipeline.Model;
-using VaePipeline.Training.Data;
 
 namespace VaePipeline.Tests.Images;
 

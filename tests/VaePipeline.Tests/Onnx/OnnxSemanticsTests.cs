@@ -4,7 +4,6 @@ using VaePipeline.Model;
 using VaePipeline.Numerics;
 using VaePipeline.Tests.Training;
 using VaePipeline.Training.Checkpoints;
-using VaePipeline.Training.Data;
 using VaePipeline.Training.Engine.Cpu;
 using VaePipeline.Training.Loop;
 using VaePipeline.Training.Onnx;

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using VaePipeline.Data;
 using VaePipeline.Model;
-using VaePipeline.Training.Data;
 using VaePipeline.Training.Engine.Cpu;
 using VaePipeline.Training.Model;
 

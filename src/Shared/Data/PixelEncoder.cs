@@ -1,8 +1,7 @@
-using VaePipeline.Data;
 using VaePipeline.Model;
 using VaePipeline.Numerics;
 
-namespace VaePipeline.Training.Data;
+namespace VaePipeline.Data;
 
 /// <summary>Turns 0..255 MNIST pixels into the model's input x, as the <see cref="Binarization"/> setting says.</summary>
 public sealed class PixelEncoder(Binarization binarization, ulong seed)
