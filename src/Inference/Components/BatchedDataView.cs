@@ -19,9 +19,7 @@ internal sealed class BatchedDataView(VaeTransformer transformer, IDataView inpu
         var needed = columnsNeeded.Select(c => c.Index).ToHashSet();
         var outputs = transformer.ActiveOutputs(input.Schema.Count, needed);
         var served = input.Schema.Select(c => needed.Contains(c.Index)).ToArray();
-        var inputColumns = input.Schema.Where(c => served[c.Index]).ToList();
-        if (outputs.Length > 0) inputColumns.Add(input.Schema[transformer.InputColumnName]);
-        return new BatchedCursor(transformer, input.GetRowCursor(inputColumns.Distinct(), rand), schema, served, outputs);
+        return new BatchedCursor(transformer, input.GetRowCursor(transformer.Dependencies(input.Schema, needed), rand), schema, served, outputs);
     }
 
     /// <summary>One cursor: the batching already keeps every core busy inside ONNX Runtime.</summary>

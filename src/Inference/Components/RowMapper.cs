@@ -13,13 +13,8 @@ internal sealed class RowMapper(VaeTransformer transformer, DataViewSchema input
 
     public DataViewSchema OutputSchema => outputSchema;
 
-    public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
-    {
-        var needed = dependingColumns.Select(c => c.Index).ToHashSet();
-        var inputs = inputSchema.Where(c => needed.Contains(c.Index)).ToList();
-        if (transformer.ActiveOutputs(inputSchema.Count, needed).Length > 0) inputs.Add(inputSchema[transformer.InputColumnName]);
-        return inputs.Distinct();
-    }
+    public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns) =>
+        transformer.Dependencies(inputSchema, dependingColumns.Select(c => c.Index).ToHashSet());
 
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
     {

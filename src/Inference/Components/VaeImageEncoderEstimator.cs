@@ -14,19 +14,8 @@ public sealed class VaeImageEncoderEstimator : VaeEstimator<VaeImageEncoderTrans
         InferenceOptions? inference, int batchSize)
         : base(modelFile, input, [mean, logSigma], inference, batchSize) => (_folder, _invert) = (folder, invert);
 
-    private protected override VaeImageEncoderTransformer Open(DataViewSchema schema)
-    {
-        var encoder = VaeEncoder.Open(ModelFile, Inference);
-        try
-        {
-            return new VaeImageEncoderTransformer(encoder, InputColumn, _folder, _invert, OutputColumns[0], OutputColumns[1], schema, BatchSize);
-        }
-        catch
-        {
-            encoder.Dispose();
-            throw;
-        }
-    }
+    private protected override VaeImageEncoderTransformer Open(DataViewSchema schema) =>
+        new(VaeEncoder.Open(ModelFile, Inference), InputColumn, _folder, _invert, OutputColumns[0], OutputColumns[1], schema, BatchSize);
 
     private protected override void CheckInputShape(SchemaShape.Column column)
     {

@@ -29,10 +29,6 @@ public sealed class VaeImageEncoderTransformer : VaeTransformer
         DataViewSchema fittedSchema, int batchSize)
         : base(fittedSchema, batchSize)
     {
-        if (encoder.PixelCount != ModelInputReader.Length)
-            throw new InvalidDataException(
-                $"{encoder.Source}: the encoder reads {encoder.PixelCount} pixels per image, but images are read as " +
-                $"{ModelInputReader.Side} × {ModelInputReader.Side} = {ModelInputReader.Length}");
         (_encoder, _input, _folder, _invert) = (encoder, input, folder, invert);
         OutputColumns = [(mean, encoder.LatentSize), (logSigma, encoder.LatentSize)];
     }
@@ -50,6 +46,10 @@ public sealed class VaeImageEncoderTransformer : VaeTransformer
 
     private protected override void CheckInput(DataViewSchema inputSchema)
     {
+        if (_encoder.PixelCount != ModelInputReader.Length)
+            throw new InvalidDataException(
+                $"{_encoder.Source}: the encoder reads {_encoder.PixelCount} pixels per image, but images are read as " +
+                $"{ModelInputReader.Side} × {ModelInputReader.Side} = {ModelInputReader.Length}");
         var found = inputSchema.GetColumnOrNull(_input)
             ?? throw new ArgumentOutOfRangeException(nameof(inputSchema),
                 $"the input has no column '{_input}' (its columns: {string.Join(", ", inputSchema.Select(c => c.Name))}); the model reads image paths from it");

@@ -79,6 +79,17 @@ public abstract class VaeTransformer : ITransformer, IDisposable
     internal int[] ActiveOutputs(int inputCount, IReadOnlySet<int> needed) =>
         [.. Enumerable.Range(0, OutputColumns.Count).Where(k => needed.Contains(inputCount + k))];
 
+    /// <summary>
+    /// The input columns that the output columns <paramref name="needed"/> depend on: the input columns among them,
+    /// and the model's input column when one of the added columns is needed.
+    /// </summary>
+    internal IEnumerable<DataViewSchema.Column> Dependencies(DataViewSchema inputSchema, IReadOnlySet<int> needed)
+    {
+        var columns = inputSchema.Where(c => needed.Contains(c.Index)).ToList();
+        if (ActiveOutputs(inputSchema.Count, needed).Length > 0) columns.Add(inputSchema[InputColumnName]);
+        return columns.Distinct();
+    }
+
     /// <summary>The check every VAE transformer makes of a float-vector input column of a fixed width.</summary>
     private protected static void CheckVector(DataViewSchema schema, string column, int width, string reads)
     {
