@@ -33,7 +33,7 @@ internal static class EpochBench
         try
         {
             using var backend = new CpuBackend(threads);
-            var trainer = new Trainer(config, options, train, test, backend, directory);
+            using var trainer = new Trainer(config, options, train, test, NativeEngine.On(backend), directory);
             Console.WriteLine($"epoch benchmark: {string.Join('-', config.EncoderWidths()[..^1])}-{config.Latent} {config.Activation}, " +
                               $"batch {batch}, {train.Count:N0} images, {flopsPerEpoch / 1e9:F1} GFLOP per epoch; {backend.Description}");
             Console.WriteLine($"{"epoch",5} {"train s",8} {"GFLOP/s",8} {"eval s",7} {"test ELBO",10}");
