@@ -8,7 +8,7 @@ namespace VaePipeline.Training.Engine.Gpu;
 
 /// <summary>
 /// <see cref="IBackend"/> over an ILGPU accelerator: a CUDA GPU (GEMMs through cuBLAS), or ILGPU's CPU accelerator
-/// (GEMMs through <see cref="TiledGemm"/>), on which the tests run the very kernels a GPU runs. Every call is queued
+/// (GEMMs through <see cref="PlainGemm"/>), on which the tests run the very kernels a GPU runs. Every call is queued
 /// on the accelerator's default stream; only <see cref="Download"/> waits for the device. The backend owns every buffer
 /// it allocated and frees them all, then the accelerator, on <see cref="Dispose"/>. Single caller thread, as the model is.
 /// </summary>
@@ -20,36 +20,40 @@ public sealed class GpuBackend : IBackend, IRowGather
     private readonly CuBlas? _blas;
     private readonly HashSet<GpuMemory> _live = [];
     private MemoryBuffer1D<int, Stride1D.Dense>? _indices;
+    private readonly int _group;     // threads per group: 256 on a GPU, the most the accelerator allows below that
+    private readonly int _maxGroups; // groups of one element-wise launch: unbounded on a GPU, a few on the CPU accelerator
 
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> _biasActivation;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> _activationBackward;
+    private readonly Action<KernelConfig, int, ArrayView<float>, ArrayView<float>, int, int> _biasActivation;
+    private readonly Action<KernelConfig, int, ArrayView<float>, ArrayView<float>, int> _activationBackward;
     private readonly Action<KernelConfig, ArrayView<float>, int, int, ArrayView<float>> _sumRows;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, float, int, ArrayView<float>, ArrayView<float>> _latentForward;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, float, int, ArrayView<float>> _latentBackward;
+    private readonly Action<KernelConfig, int, ArrayView<float>, ArrayView<float>, int, float, int, ArrayView<float>, ArrayView<float>> _latentForward;
+    private readonly Action<KernelConfig, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, float, int, ArrayView<float>> _latentBackward;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, float, ArrayView<float>, int, float, ArrayView<float>> _logLikelihood;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, float, float> _adam;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, int, ArrayView<float>> _gather;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, float, float>? _tiledGemm;
+    private readonly Action<KernelConfig, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, float, float> _adam;
+    private readonly Action<KernelConfig, int, ArrayView<float>, ArrayView<int>, int, ArrayView<float>> _gather;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, float, float>? _plainGemm;
 
-    /// <summary>Takes ownership of the context, the accelerator and the cuBLAS handle (null: GEMMs by <see cref="TiledGemm"/>).</summary>
+    /// <summary>Takes ownership of the context, the accelerator and the cuBLAS handle (null: GEMMs by <see cref="PlainGemm"/>).</summary>
     internal GpuBackend(Context context, Accelerator accelerator, CuBlas? blas, string description)
     {
         _context = context;
         _accelerator = accelerator;
         _blas = blas;
         Description = description;
+        _group = 1 << (int)Math.Log2(Math.Min(256, accelerator.MaxNumThreadsPerGroup));
+        _maxGroups = accelerator.AcceleratorType == AcceleratorType.CPU ? 4 * accelerator.NumMultiprocessors : int.MaxValue;
         try
         {
-            _biasActivation = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(GpuKernels.BiasActivation);
-            _activationBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(GpuKernels.ActivationBackward);
+            _biasActivation = accelerator.LoadStreamKernel<int, ArrayView<float>, ArrayView<float>, int, int>(GpuKernels.BiasActivation);
+            _activationBackward = accelerator.LoadStreamKernel<int, ArrayView<float>, ArrayView<float>, int>(GpuKernels.ActivationBackward);
             _sumRows = accelerator.LoadStreamKernel<ArrayView<float>, int, int, ArrayView<float>>(GpuKernels.SumRows);
-            _latentForward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, float, int, ArrayView<float>, ArrayView<float>>(GpuKernels.LatentForward);
-            _latentBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, float, int, ArrayView<float>>(GpuKernels.LatentBackward);
+            _latentForward = accelerator.LoadStreamKernel<int, ArrayView<float>, ArrayView<float>, int, float, int, ArrayView<float>, ArrayView<float>>(GpuKernels.LatentForward);
+            _latentBackward = accelerator.LoadStreamKernel<int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, float, int, ArrayView<float>>(GpuKernels.LatentBackward);
             _logLikelihood = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, float, ArrayView<float>, int, float, ArrayView<float>>(GpuKernels.LogLikelihood);
-            _adam = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, float, float>(GpuKernels.Adam);
-            _gather = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, int, ArrayView<float>>(GpuKernels.GatherRows);
+            _adam = accelerator.LoadStreamKernel<int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, float, float>(GpuKernels.Adam);
+            _gather = accelerator.LoadStreamKernel<int, ArrayView<float>, ArrayView<int>, int, ArrayView<float>>(GpuKernels.GatherRows);
             if (blas is null)
-                _tiledGemm = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, float, float>(TiledGemm.Kernel);
+                _plainGemm = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, float, float>(PlainGemm.Kernel);
             else
                 blas.Stream = (CudaStream)accelerator.DefaultStream;
         }
@@ -61,16 +65,18 @@ public sealed class GpuBackend : IBackend, IRowGather
     }
 
     /// <summary>
-    /// A backend on ILGPU's CPU accelerator shaped like an NVIDIA GPU (warp 32): the same kernels as on CUDA, run as
-    /// .NET code, with <see cref="TiledGemm"/> for the products. For the tests and for checks without a GPU; slow.
+    /// A backend on ILGPU's CPU accelerator: the same kernels as on CUDA, run as .NET code, with <see cref="PlainGemm"/>
+    /// for the products. For the tests and for checks without a GPU; slow. The accelerator simulates one warp of 32 per
+    /// group and one multiprocessor: it runs a thread per simulated thread, and CPUDeviceKind.Nvidia's 1,024 of them
+    /// kept a two-core machine's load above 200 through a short training test.
     /// </summary>
     public static GpuBackend OnCpuAccelerator()
     {
-        var context = Context.Create(b => b.CPU(CPUDeviceKind.Nvidia).EnableAlgorithms());
+        var context = Context.Create(b => b.CPU(new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 1, numMultiprocessors: 1)).EnableAlgorithms());
         try
         {
             var accelerator = context.CreateCPUAccelerator(0);
-            return new GpuBackend(context, accelerator, null, "ilgpu cpu accelerator (tiled GEMM, for tests)");
+            return new GpuBackend(context, accelerator, null, "ilgpu cpu accelerator (plain GEMM kernel, for tests)");
         }
         catch
         {
@@ -127,9 +133,7 @@ public sealed class GpuBackend : IBackend, IRowGather
                 n, m, k, alpha, View(b, k * n), transB ? k : n, View(a, m * k), transA ? m : k, beta, View(c, m * n), n);
             return;
         }
-        int t = TiledGemm.Tile;
-        _tiledGemm!(new KernelConfig(new Index2D((n + t - 1) / t, (m + t - 1) / t), new Index2D(t, t)),
-            View(a, m * k), View(b, k * n), View(c, m * n), m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta);
+        _plainGemm!(Spread(m * n), View(a, m * k), View(b, k * n), View(c, m * n), m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta);
     }
 
     public void BiasActivation(Activation? activation, Slice y, Slice bias, int rows, int cols)
@@ -137,7 +141,7 @@ public sealed class GpuBackend : IBackend, IRowGather
         Check(y, rows * cols, nameof(y));
         Check(bias, cols, nameof(bias));
         if (rows * cols == 0) return;
-        _biasActivation(rows * cols, View(y, rows * cols), View(bias, cols), cols, activation is { } a ? (int)a : GpuKernels.NoActivation);
+        _biasActivation(Spread(rows * cols), rows * cols, View(y, rows * cols), View(bias, cols), cols, activation is { } a ? (int)a : GpuKernels.NoActivation);
     }
 
     public void ActivationBackward(Activation activation, Slice y, Slice dy)
@@ -145,7 +149,7 @@ public sealed class GpuBackend : IBackend, IRowGather
         Check(y, dy.Length, nameof(y));
         if (!Enum.IsDefined(activation)) throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
         if (dy.Length == 0) return;
-        _activationBackward(dy.Length, View(y, dy.Length), View(dy, dy.Length), (int)activation);
+        _activationBackward(Spread(dy.Length), dy.Length, View(y, dy.Length), View(dy, dy.Length), (int)activation);
     }
 
     public void SumRows(Slice m, int rows, int cols, Slice sums)
@@ -154,7 +158,7 @@ public sealed class GpuBackend : IBackend, IRowGather
         Check(sums, cols, nameof(sums));
         if (cols == 0) return;
         int groups = (cols + GpuKernels.SumColumns - 1) / GpuKernels.SumColumns;
-        _sumRows(new KernelConfig(groups, GpuKernels.ReduceGroup), View(m, Math.Max(1, rows * cols)), rows, cols, View(sums, cols));
+        _sumRows(new KernelConfig(groups, _group, SharedMemoryConfig.RequestDynamic<float>(_group)), View(m, Math.Max(1, rows * cols)), rows, cols, View(sums, cols));
     }
 
     public void LatentForward(KlEstimator kl, Slice h, Slice eps, int rows, int latent, float logSigmaScale, Slice z, Slice klPerRow)
@@ -164,7 +168,7 @@ public sealed class GpuBackend : IBackend, IRowGather
         Check(z, rows * latent, nameof(z));
         Check(klPerRow, rows, nameof(klPerRow));
         if (rows == 0) return;
-        _latentForward(rows, View(h, rows * 2 * latent), View(eps, rows * latent), latent, logSigmaScale, MonteCarlo(kl),
+        _latentForward(Spread(rows), rows, View(h, rows * 2 * latent), View(eps, rows * latent), latent, logSigmaScale, MonteCarlo(kl),
             View(z, rows * latent), View(klPerRow, rows));
     }
 
@@ -178,7 +182,7 @@ public sealed class GpuBackend : IBackend, IRowGather
         Check(dz, n, nameof(dz));
         Check(dh, 2 * n, nameof(dh));
         if (n == 0) return;
-        _latentBackward(n, View(h, 2 * n), View(eps, n), View(z, n), View(dz, n), latent, logSigmaScale, klWeight, MonteCarlo(kl), View(dh, 2 * n));
+        _latentBackward(Spread(n), n, View(h, 2 * n), View(eps, n), View(z, n), View(dz, n), latent, logSigmaScale, klWeight, MonteCarlo(kl), View(dh, 2 * n));
     }
 
     public void LogLikelihood(Likelihood likelihood, Slice logits, Slice x, int rows, int cols, Slice logLikPerRow,
@@ -193,7 +197,7 @@ public sealed class GpuBackend : IBackend, IRowGather
         int n = Math.Max(1, rows * cols);
         // Without the gradient nothing is written to dLogits; the logits stand in as a view of the right kind.
         var gradient = withGradient ? View(dLogits, n) : View(logits, n);
-        _logLikelihood(new KernelConfig(rows, GpuKernels.ReduceGroup), View(logits, n), View(x, n), cols,
+        _logLikelihood(new KernelConfig(rows, _group, SharedMemoryConfig.RequestDynamic<float>(_group)), View(logits, n), View(x, n), cols,
             likelihood == Likelihood.Gaussian ? 1 : 0, HalfLog2Pi, View(logLikPerRow, rows), withGradient ? 1 : 0, gradScale, gradient);
     }
 
@@ -207,7 +211,7 @@ public sealed class GpuBackend : IBackend, IRowGather
         // Bias corrections in double, as PyTorch computes them on the host.
         float stepSize = (float)(s.LearningRate / (1 - Math.Pow(s.Beta1, step)));
         float invSqrtBc2 = (float)(1 / Math.Sqrt(1 - Math.Pow(s.Beta2, step)));
-        _adam(n, View(parameters, n), View(gradients, n), View(m, n), View(v, n), s.Beta1, s.Beta2, s.Epsilon, stepSize, invSqrtBc2);
+        _adam(Spread(n), n, View(parameters, n), View(gradients, n), View(m, n), View(v, n), s.Beta1, s.Beta2, s.Epsilon, stepSize, invSqrtBc2);
     }
 
     public void GatherRows(Slice table, int width, ReadOnlySpan<int> indices, Slice destination)
@@ -225,8 +229,14 @@ public sealed class GpuBackend : IBackend, IRowGather
         }
         ArrayView<int> indexView = _indices.View.SubView(0, rows);
         indexView.CopyFromCPU(indices);
-        _gather(n, View(table, tableRows * width), indexView, width, View(destination, n));
+        _gather(Spread(n), n, View(table, tableRows * width), indexView, width, View(destination, n));
     }
+
+    /// <summary>
+    /// The launch of an element-wise kernel over n items: a thread per item on a GPU; on the CPU accelerator, which
+    /// schedules every group on its own threads, at most <see cref="_maxGroups"/> groups that stride over the range.
+    /// </summary>
+    private KernelConfig Spread(int n) => new(Math.Min(_maxGroups, (n + _group - 1) / _group), _group);
 
     private static int MonteCarlo(KlEstimator kl) => kl switch
     {

@@ -8,23 +8,22 @@ namespace VaePipeline.Training.Engine.Gpu;
 /// .NET code by the CPU accelerator in the tests. Each formula is CpuBackend's, written per element; enums travel as
 /// ints because kernels take only plain values. Work that the CPU does in several passes is one launch here (the bias
 /// and the activation; the log-density, its row sum and its gradient), since a step of this small model is bound by
-/// launches, not by arithmetic.
+/// launches, not by arithmetic. The element-wise kernels stride over their range by the launch's size: a GPU launches a
+/// thread per element (one pass), the CPU accelerator a few groups that loop, as it pays for every group it schedules.
 /// </summary>
 internal static class GpuKernels
 {
     /// <summary>The activation codes: <see cref="VaePipeline.Model.Activation"/>'s values, and this for none.</summary>
     public const int NoActivation = -1;
 
-    /// <summary>Threads of one group in the reducing kernels: a power of two, so the tree halves evenly.</summary>
-    public const int ReduceGroup = 256;
-
-    /// <summary>Columns per group in <see cref="SumRows"/>: one warp of consecutive columns, so its loads coalesce.</summary>
+    /// <summary>Columns per group in <see cref="SumRows"/>: a warp's worth of consecutive columns, so its loads coalesce.</summary>
     public const int SumColumns = 32;
 
     /// <summary>y = act(y + bias[column]) for every element of a rows × cols matrix.</summary>
-    public static void BiasActivation(Index1D i, ArrayView<float> y, ArrayView<float> bias, int cols, int activation)
+    public static void BiasActivation(int n, ArrayView<float> y, ArrayView<float> bias, int cols, int activation)
     {
-        y[i] = Activate(y[i] + bias[i % cols], activation);
+        for (int i = Grid.GlobalIndex.X; i < n; i += Grid.DimX * Group.DimX)
+            y[i] = Activate(y[i] + bias[i % cols], activation);
     }
 
     private static float Activate(float x, int activation)
@@ -42,27 +41,31 @@ internal static class GpuKernels
     }
 
     /// <summary>dy ⊙= act′, the derivative written in the output y: tanh 1 − y², relu [y &gt; 0], elu y + 1 below 0, softplus 1 − exp(−y).</summary>
-    public static void ActivationBackward(Index1D i, ArrayView<float> y, ArrayView<float> dy, int activation)
+    public static void ActivationBackward(int n, ArrayView<float> y, ArrayView<float> dy, int activation)
     {
-        float v = y[i];
-        switch (activation)
+        for (int i = Grid.GlobalIndex.X; i < n; i += Grid.DimX * Group.DimX)
         {
-            case 0: dy[i] *= 1f - v * v; break;
-            case 1: if (v <= 0f) dy[i] = 0f; break;
-            case 2: if (v <= 0f) dy[i] *= v + 1f; break;
-            case 3: dy[i] *= -(XMath.Exp(-v) - 1f); break;
+            float v = y[i];
+            switch (activation)
+            {
+                case 0: dy[i] *= 1f - v * v; break;
+                case 1: if (v <= 0f) dy[i] = 0f; break;
+                case 2: if (v <= 0f) dy[i] *= v + 1f; break;
+                case 3: dy[i] *= -(XMath.Exp(-v) - 1f); break;
+            }
         }
     }
 
     /// <summary>
-    /// sums[c] = Σ_r m[r, c]. A group is <see cref="SumColumns"/> consecutive columns × (<see cref="ReduceGroup"/> /
-    /// <see cref="SumColumns"/>) row lanes; each lane adds every so-many rows, then the lanes of a column are added in
-    /// shared memory. The order is fixed, so the sums are deterministic.
+    /// sums[c] = Σ_r m[r, c]. A group (a multiple of <see cref="SumColumns"/> threads, with as many floats of dynamic
+    /// shared memory) is <see cref="SumColumns"/> consecutive columns × group / <see cref="SumColumns"/> row lanes; each
+    /// lane adds every so-many rows, then the lanes of a column are added in shared memory. The order is fixed, so the
+    /// sums are deterministic.
     /// </summary>
     public static void SumRows(ArrayView<float> m, int rows, int cols, ArrayView<float> sums)
     {
-        var partial = SharedMemory.Allocate<float>(ReduceGroup);
-        const int lanes = ReduceGroup / SumColumns;
+        var partial = SharedMemory.GetDynamic<float>();
+        int lanes = Group.DimX / SumColumns;
         int t = Group.IdxX, lane = t % SumColumns, rowLane = t / SumColumns;
         int c = Grid.IdxX * SumColumns + lane;
         float acc = 0f;
@@ -82,7 +85,14 @@ internal static class GpuKernels
     /// One row of the latent layer per thread: log σ = scale·s, z = μ + σε, and the row's KL, analytic
     /// ½Σ(μ² + σ² − 1 − 2 log σ) or single-sample Σ(½z² − ½ε² − log σ), summed in double as the CPU does.
     /// </summary>
-    public static void LatentForward(Index1D r, ArrayView<float> h, ArrayView<float> eps, int latent, float logSigmaScale,
+    public static void LatentForward(int rows, ArrayView<float> h, ArrayView<float> eps, int latent, float logSigmaScale,
+        int monteCarlo, ArrayView<float> z, ArrayView<float> klPerRow)
+    {
+        for (int r = Grid.GlobalIndex.X; r < rows; r += Grid.DimX * Group.DimX)
+            LatentRow(r, h, eps, latent, logSigmaScale, monteCarlo, z, klPerRow);
+    }
+
+    private static void LatentRow(int r, ArrayView<float> h, ArrayView<float> eps, int latent, float logSigmaScale,
         int monteCarlo, ArrayView<float> z, ArrayView<float> klPerRow)
     {
         double sum = 0;
@@ -100,7 +110,14 @@ internal static class GpuKernels
     }
 
     /// <summary>dh for one latent coordinate per thread: the reparameterisation's chain rule plus klWeight × the KL's own gradient.</summary>
-    public static void LatentBackward(Index1D i, ArrayView<float> h, ArrayView<float> eps, ArrayView<float> z, ArrayView<float> dz,
+    public static void LatentBackward(int n, ArrayView<float> h, ArrayView<float> eps, ArrayView<float> z, ArrayView<float> dz,
+        int latent, float logSigmaScale, float klWeight, int monteCarlo, ArrayView<float> dh)
+    {
+        for (int i = Grid.GlobalIndex.X; i < n; i += Grid.DimX * Group.DimX)
+            LatentCoordinate(i, h, eps, z, dz, latent, logSigmaScale, klWeight, monteCarlo, dh);
+    }
+
+    private static void LatentCoordinate(int i, ArrayView<float> h, ArrayView<float> eps, ArrayView<float> z, ArrayView<float> dz,
         int latent, float logSigmaScale, float klWeight, int monteCarlo, ArrayView<float> dh)
     {
         int r = i / latent, j = i % latent;
@@ -126,16 +143,17 @@ internal static class GpuKernels
     /// One group per row: log p(x|z) of the row, and, when withGradient ≠ 0, dLogits = gradScale·(−∂ log p/∂ logits), in
     /// one pass over the row. Bernoulli: Σ x·l − softplus(l) with softplus(l) = max(l, 0) + log1p(exp(−|l|)), whose
     /// gradient is sigmoid(l) − x. Gaussian (unit variance, mean μ = sigmoid(l)): −½Σ(x − μ)² − n·½log 2π, gradient
-    /// (μ − x)·μ·(1 − μ). The row's terms are added in shared memory by halving.
+    /// (μ − x)·μ·(1 − μ). The row's terms are added in shared memory by halving: the group is a power of two threads,
+    /// with as many floats of dynamic shared memory.
     /// </summary>
     public static void LogLikelihood(ArrayView<float> logits, ArrayView<float> x, int cols, int gaussian, float halfLog2Pi,
         ArrayView<float> logLikPerRow, int withGradient, float gradScale, ArrayView<float> dLogits)
     {
-        var partial = SharedMemory.Allocate<float>(ReduceGroup);
+        var partial = SharedMemory.GetDynamic<float>();
         long row = Grid.IdxX;
-        int t = Group.IdxX;
+        int t = Group.IdxX, group = Group.DimX;
         float acc = 0f;
-        for (int c = t; c < cols; c += ReduceGroup)
+        for (int c = t; c < cols; c += group)
         {
             long i = row * cols + c;
             float l = logits[i], xi = x[i];
@@ -156,7 +174,7 @@ internal static class GpuKernels
         }
         partial[t] = acc;
         Group.Barrier();
-        for (int half = ReduceGroup / 2; half > 0; half /= 2)
+        for (int half = group / 2; half > 0; half /= 2)
         {
             if (t < half) partial[t] += partial[t + half];
             Group.Barrier();
@@ -165,21 +183,24 @@ internal static class GpuKernels
     }
 
     /// <summary>One Adam element per thread, in PyTorch's arithmetic; the bias corrections come from the host in double.</summary>
-    public static void Adam(Index1D i, ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v,
+    public static void Adam(int n, ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v,
         float beta1, float beta2, float epsilon, float stepSize, float invSqrtBc2)
     {
-        float gi = g[i];
-        float mi = beta1 * m[i] + (1f - beta1) * gi;
-        float vi = beta2 * v[i] + (1f - beta2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        p[i] -= stepSize * mi / (XMath.Sqrt(vi) * invSqrtBc2 + epsilon);
+        for (int i = Grid.GlobalIndex.X; i < n; i += Grid.DimX * Group.DimX)
+        {
+            float gi = g[i];
+            float mi = beta1 * m[i] + (1f - beta1) * gi;
+            float vi = beta2 * v[i] + (1f - beta2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] -= stepSize * mi / (XMath.Sqrt(vi) * invSqrtBc2 + epsilon);
+        }
     }
 
     /// <summary>destination row r = table row indices[r]: a batch gathered from the training set on the device.</summary>
-    public static void GatherRows(Index1D i, ArrayView<float> table, ArrayView<int> indices, int width, ArrayView<float> destination)
+    public static void GatherRows(int n, ArrayView<float> table, ArrayView<int> indices, int width, ArrayView<float> destination)
     {
-        int r = i / width, c = i % width;
-        destination[i] = table[(long)indices[r] * width + c];
+        for (int i = Grid.GlobalIndex.X; i < n; i += Grid.DimX * Group.DimX)
+            destination[i] = table[(long)indices[i / width] * width + i % width];
     }
 }
