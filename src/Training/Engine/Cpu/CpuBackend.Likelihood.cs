@@ -1,9 +1,10 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using VaePipeline.Model;
 
 namespace VaePipeline.Training.Engine.Cpu;
 
-public sealed partial class CpuBackend
+public sealed unsafe partial class CpuBackend
 {
     private static readonly double HalfLog2Pi = 0.5 * Math.Log(2 * Math.PI);
 
@@ -14,44 +15,77 @@ public sealed partial class CpuBackend
         Check(x, rows * cols, nameof(x));
         Check(logLikPerRow, rows, nameof(logLikPerRow));
         if (withGradient) Check(dLogits, rows * cols, nameof(dLogits));
-        var ls = Span(logits);
-        var xs = Span(x);
-        var perRow = Span(logLikPerRow);
-        var t = Scratch(cols);
-        for (int r = 0; r < rows; r++)
+        if (likelihood is not (Likelihood.Bernoulli or Likelihood.Gaussian))
+            throw new ArgumentOutOfRangeException(nameof(likelihood), likelihood, null);
+        var kernel = new LikelihoodKernel
         {
-            var l = ls.Slice(r * cols, cols);
-            var xr = xs.Slice(r * cols, cols);
-            var d = withGradient ? Span(dLogits).Slice(r * cols, cols) : default;
-            perRow[r] = likelihood switch
+            Kind = likelihood, Logits = Ptr(logits), X = Ptr(x), PerRow = Ptr(logLikPerRow),
+            DLogits = withGradient ? Ptr(dLogits) : null, Cols = cols, GradScale = gradScale,
+        };
+        // Rows are independent and each is summed by one thread, so the split never changes a row's value.
+        RangeKernel.Run(ref kernel, rows, Threads, minPerPart: Math.Max(1, 8192 / cols));
+    }
+
+    private struct LikelihoodKernel : IRangeKernel
+    {
+        public Likelihood Kind;
+        public float* Logits, X, PerRow, DLogits; // DLogits null: no gradient
+        public int Cols;
+        public float GradScale;
+
+        public readonly void Run(int start, int end)
+        {
+            Span<float> t = Kind == Likelihood.Gaussian ? Cols <= 4096 ? stackalloc float[Cols] : new float[Cols] : default;
+            for (int r = start; r < end; r++)
             {
-                Likelihood.Bernoulli => BernoulliRow(l, xr, t, d, gradScale),
-                Likelihood.Gaussian => GaussianRow(l, xr, t, d, gradScale),
-                _ => throw new ArgumentOutOfRangeException(nameof(likelihood), likelihood, null),
-            };
+                nint offset = (nint)r * Cols;
+                float* d = DLogits is null ? null : DLogits + offset;
+                PerRow[r] = Kind == Likelihood.Bernoulli
+                    ? BernoulliRow(Logits + offset, X + offset, d, Cols, GradScale)
+                    : GaussianRow(new(Logits + offset, Cols), new(X + offset, Cols), t, d is null ? default : new(d, Cols), GradScale);
+            }
         }
     }
 
     /// <summary>
-    /// log p(x|l) = Σ x·l − softplus(l) with softplus(l) = max(l, 0) + log1p(exp(−|l|)): exp never overflows and
-    /// log1p keeps the small terms. The gradient of the negative is sigmoid(l) − x.
+    /// log p(x|l) = Σ x·l − softplus(l), and the gradient of its negative, sigmoid(l) − x, both from one e^{−|l|} per
+    /// element (<see cref="VectorMath"/>): exp never overflows and the small terms keep their precision.
     /// </summary>
-    private static float BernoulliRow(ReadOnlySpan<float> l, ReadOnlySpan<float> x, Span<float> t, Span<float> d, float scale)
+    private static float BernoulliRow(float* l, float* x, float* d, int cols, float scale)
     {
-        TensorPrimitives.Abs(l, t);
-        TensorPrimitives.Negate(t, t);
-        TensorPrimitives.Exp(t, t);
-        TensorPrimitives.LogP1(t, t);
-        double logLik = (double)TensorPrimitives.Dot(x, l) - TensorPrimitives.Sum(t);
-        TensorPrimitives.Max(l, 0f, t);
-        logLik -= TensorPrimitives.Sum(t);
-        if (!d.IsEmpty)
+        int w = Vector<float>.Count, i = 0;
+        var sum = Vector<float>.Zero;
+        for (; i + w <= cols; i += w)
+            sum += BernoulliLanes(Vector.Load(l + i), Vector.Load(x + i), d == null ? null : d + i, scale);
+        if (i < cols)
         {
-            TensorPrimitives.Sigmoid(l, d);
-            TensorPrimitives.Subtract(d, x, d);
-            TensorPrimitives.Multiply(d, scale, d);
+            // The ragged end through the same arithmetic, on a zero-padded vector whose padding lanes are then dropped.
+            int n = cols - i;
+            float* lanes = stackalloc float[3 * w];
+            new Span<float>(lanes, 3 * w).Clear();
+            new Span<float>(l + i, n).CopyTo(new Span<float>(lanes, w));
+            new Span<float>(x + i, n).CopyTo(new Span<float>(lanes + w, w));
+            var terms = BernoulliLanes(Vector.Load(lanes), Vector.Load(lanes + w), d == null ? null : lanes + 2 * w, scale);
+            var live = Vector.LessThan(Vector.ConvertToSingle(Indices()), new Vector<float>(n));
+            sum += Vector.ConditionalSelect(live, terms, Vector<float>.Zero);
+            if (d != null) new Span<float>(lanes + 2 * w, n).CopyTo(new Span<float>(d + i, n));
         }
-        return (float)logLik;
+        return Vector.Sum(sum);
+    }
+
+    /// <summary>x·l − softplus(l) per lane; when <paramref name="d"/> is not null, (sigmoid(l) − x)·scale into it.</summary>
+    private static Vector<float> BernoulliLanes(Vector<float> l, Vector<float> x, float* d, float scale)
+    {
+        var e = VectorMath.ExpNegAbs(l);
+        if (d != null) Vector.Store((VectorMath.Sigmoid(l, e) - x) * scale, d);
+        return x * l - VectorMath.Softplus(l, e);
+    }
+
+    private static Vector<int> Indices()
+    {
+        Span<int> lanes = stackalloc int[Vector<int>.Count];
+        for (int k = 0; k < lanes.Length; k++) lanes[k] = k;
+        return new Vector<int>(lanes);
     }
 
     /// <summary>
