@@ -8,6 +8,9 @@ const string Usage = """
       epoch   training epochs of the K&W model (784-500-2 tanh, batch 100, 60,000 images): s/epoch, GFLOP/s, peak memory
               options: --epochs N (3)  --batch-size N (100)  --hidden N[,N…] (500)  --threads N (0: all)  --data DIR
                        --breakdown (also seconds per epoch in each kind of kernel call)
+      gpu-epoch  the same on a CUDA GPU (GpuBackend) beside PyTorch CUDA, at batch 100, 1,000, 10,000 and hidden 2,000, with
+              GFLOP/s against a cuBLAS SGEMM rate of the same run; fails where there is no working GPU
+              options: --epochs N (3)  --data DIR  --python python3  --peer bench/peers/torch_train_cuda.py
       kernels the element-wise kernels of one K&W step (bias+tanh, tanh′, likelihood, row sums, Adam), 1 and 2 threads
       images  decode + 28×28 preprocessing of the 10,000 MNIST test PNGs on one thread: images/s, from memory and from files
               options: --tar PATH (../shared/data/mnist-png/mnist-test-png.tar.gz)
@@ -25,6 +28,8 @@ switch (args.FirstOrDefault())
     case "epoch":
         await EpochBench.Run(args[1..]);
         return 0;
+    case "gpu-epoch":
+        return await GpuEpochBench.Run(args[1..]);
     case "kernels":
         KernelBench.Run();
         return 0;

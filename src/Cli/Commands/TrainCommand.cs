@@ -3,7 +3,6 @@ using VaePipeline.Cli.Output;
 using VaePipeline.Model;
 using VaePipeline.Training.Checkpoints;
 using VaePipeline.Training.Engine;
-using VaePipeline.Training.Engine.Cpu;
 using VaePipeline.Training.Loop;
 using VaePipeline.Training.Presets;
 
@@ -50,6 +49,9 @@ internal static class TrainCommand
         "How each step's images are chosen: a new permutation every epoch cut into batches (every image once per epoch), or every batch drawn at random with replacement.",
         DefaultTraining.Batches);
     private static readonly Option<long?> EvalEvery = new("--eval-every") { Description = "Test ELBO, checkpoint and metrics row every N steps (default: every epoch).", HelpName = "N" };
+    private static readonly Option<Spelled<TrainingDevice>> Device = EnumOption.Create("--device",
+        "Where training runs: auto takes a working CUDA GPU (NVIDIA driver, libcublas) and otherwise the CPU, saying why; " +
+        "cuda without a working GPU is an error.", TrainingDevice.Auto);
     private static readonly Option<int> Threads = new("--threads") { Description = "CPU threads for the matrix products (0: all cores).", DefaultValueFactory = _ => 0 };
 
     private static readonly Option<int[]> Hidden = ListOption.Create("--hidden",
@@ -69,7 +71,7 @@ internal static class TrainCommand
     {
         var command = new Command("train", "Train a VAE on MNIST (defaults: the Kingma & Welling model, 100 epochs on all 60,000 images).")
         {
-            Data, Out, Resume, PresetOption, Force, Epochs, Steps, BatchSize, Batches, LearningRate, AdamEpsilon, Seed, TrainSize, EvalEvery, Threads,
+            Data, Out, Resume, PresetOption, Force, Epochs, Steps, BatchSize, Batches, LearningRate, AdamEpsilon, Seed, TrainSize, EvalEvery, Device, Threads,
             Hidden, Latent, Posterior, ActivationOption, LikelihoodOption, Kl, Beta, BinarizationOption,
         };
         command.SetAction((parse, cancellation) => CommandErrors.Run(() => Run(parse, cancellation)));
@@ -90,6 +92,10 @@ internal static class TrainCommand
         var preset = parse.GetValue(PresetOption) is { } name ? Preset.Named(name) : null;
         // A new run's settings are checked before its folder is made, so a refused run leaves nothing behind.
         var fresh = resume is null ? Settings(parse, preset?.Model ?? DefaultModel, preset?.Training ?? DefaultTraining) : default((VaeConfig, TrainingOptions)?);
+        // The device too is settled before anything is read or made: --device cuda without a GPU leaves no folder.
+        var device = TrainingDevices.Open(parse.GetValue(Device).Value, parse.GetValue(Threads));
+        using IBackend backend = device.Backend;
+        Console.WriteLine(device.Line);
         var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancellation);
 
         string directory = resume ?? parse.GetValue(Out)!;
@@ -103,7 +109,6 @@ internal static class TrainCommand
         var (model, training) = checkpoint is null ? fresh!.Value : Settings(parse, checkpoint.Model, checkpoint.Options);
         if (checkpoint is not null) CheckResumable(checkpoint, model, training, directory);
 
-        using IBackend backend = new CpuBackend(parse.GetValue(Threads));
         // Nothing is written before the first checkpoint commits, so until then a failure leaves the folder as it was.
         using var trainer = new Trainer(model, training, train, test, NativeEngine.On(backend), directory, checkpoint);
         using var stop = new StopSignals();

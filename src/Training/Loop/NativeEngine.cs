@@ -21,6 +21,8 @@ public sealed class NativeEngine : ITrainingEngine
     private readonly PixelEncoder _pixels;
     private readonly RowTerms _terms;
     private readonly float[] _x; // host staging for one batch's pixels, reused
+    private readonly IRowGather? _gather; // set when the training images live on the backend's device
+    private readonly Slice _images;       // [training images × P], encoded once, on a gathering backend
 
     public NativeEngine(VaeConfig config, TrainingOptions options, MnistSplit train, IBackend backend)
     {
@@ -32,6 +34,29 @@ public sealed class NativeEngine : ITrainingEngine
         _pixels = new PixelEncoder(config.Binarization, options.Seed);
         _x = new float[options.BatchSize * P];
         _terms = new RowTerms(backend, options.BatchSize);
+        // A backend that gathers rows (the GPU) holds the encoded training images and batches them on its device, so a
+        // step sends only the batch's indices and noise. Dynamic binarization draws every pixel anew from the host
+        // encoder's stream, so that mode keeps filling batches on the host (the same pixels on every device).
+        if (backend is IRowGather gather && config.Binarization != Binarization.Dynamic)
+        {
+            _gather = gather;
+            _images = UploadEncoded(backend, _pixels, train, Math.Min(options.TrainSize ?? train.Count, train.Count));
+        }
+    }
+
+    /// <summary>The first <paramref name="count"/> images of <paramref name="train"/>, encoded, in one device buffer.</summary>
+    private static Slice UploadEncoded(IBackend backend, PixelEncoder pixels, MnistSplit train, int count)
+    {
+        const int chunk = 1000;
+        var all = backend.Allocate(count * P);
+        var staging = new float[chunk * P];
+        for (int start = 0; start < count; start += chunk)
+        {
+            int n = Math.Min(chunk, count - start);
+            pixels.Fill(train, Enumerable.Range(start, n).ToArray(), draw: 0, staging); // static and none ignore the draw
+            backend.Upload(staging.AsSpan(0, n * P), all.Sub(start * P, n * P));
+        }
+        return all;
     }
 
     /// <summary>An <see cref="EngineFactory"/> for runs on <paramref name="backend"/>.</summary>
@@ -42,8 +67,13 @@ public sealed class NativeEngine : ITrainingEngine
     public BatchTerms Step(ReadOnlySpan<int> images, long draw, ReadOnlySpan<float> eps)
     {
         int rows = images.Length;
-        _pixels.Fill(_train, images, draw, _x);
-        _backend.Upload(_x.AsSpan(0, rows * P), _model.Input.Sub(0, rows * P));
+        if (_gather is not null)
+            _gather.GatherRows(_images, P, images, _model.Input.Sub(0, rows * P));
+        else
+        {
+            _pixels.Fill(_train, images, draw, _x);
+            _backend.Upload(_x.AsSpan(0, rows * P), _model.Input.Sub(0, rows * P));
+        }
         _backend.Upload(eps, _model.Noise.Sub(0, eps.Length));
         _model.Forward(rows, withGradient: true);
         var terms = _terms.Sum(_model, rows);

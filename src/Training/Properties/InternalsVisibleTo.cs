@@ -4,3 +4,5 @@ using System.Runtime.CompilerServices;
 [assembly: InternalsVisibleTo("VaePipeline.Tests")]
 // The benchmarks measure the FMA peak with the GEMM's own vector abstraction and width (FmaPeak).
 [assembly: InternalsVisibleTo("VaePipeline.Bench")]
+// The GPU check (tools/gpu) compiles the GPU tests and the gpu-epoch benchmark from their own files, internals included.
+[assembly: InternalsVisibleTo("vae-gpu-check")]

@@ -22,8 +22,14 @@ public class PyTorchReferenceTests
     [Theory, MemberData(nameof(Cases))]
     public void Forward_gradients_and_adam_match_pytorch(string fixture, int threads)
     {
-        var reference = ReferenceStep.Load(fixture);
         using var backend = new CpuBackend(threads);
+        StepMatches(fixture, backend);
+    }
+
+    /// <summary>The whole check on any backend (the GPU tests run it on theirs).</summary>
+    internal static void StepMatches(string fixture, IBackend backend)
+    {
+        var reference = ReferenceStep.Load(fixture);
         int b = reference.Batch, d = reference.Config.Latent, p = reference.Config.Input;
         var vae = new Vae(reference.Config, backend, capacity: b);
         var initial = Flatten(vae.Layout, reference.Params);
