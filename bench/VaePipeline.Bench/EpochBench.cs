@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using VaePipeline.Data;
 using VaePipeline.Model;
+using VaePipeline.Training.Engine;
 using VaePipeline.Training.Engine.Cpu;
 using VaePipeline.Training.Loop;
 using VaePipeline.Training.Model;
@@ -21,6 +22,7 @@ internal static class EpochBench
         int threads = int.Parse(BenchArgs.Value(args, "--threads") ?? "0");
         int batch = int.Parse(BenchArgs.Value(args, "--batch-size") ?? "100");
         int[] hidden = (BenchArgs.Value(args, "--hidden") ?? "500").Split(',').Select(int.Parse).ToArray();
+        bool breakdown = args.Contains("--breakdown");
         var config = new VaeConfig { Hidden = hidden };
 
         string folder = await new MnistSource().LocateAsync(data ?? DefaultData());
@@ -33,7 +35,8 @@ internal static class EpochBench
         try
         {
             using var backend = new CpuBackend(threads);
-            var trainer = new Trainer(config, options, train, test, backend, directory);
+            var timed = breakdown ? new TimedBackend(backend) : null;
+            using var trainer = new Trainer(config, options, train, test, NativeEngine.On(timed ?? (IBackend)backend), directory);
             Console.WriteLine($"epoch benchmark: {string.Join('-', config.EncoderWidths()[..^1])}-{config.Latent} {config.Activation}, " +
                               $"batch {batch}, {train.Count:N0} images, {flopsPerEpoch / 1e9:F1} GFLOP per epoch; {backend.Description}");
             Console.WriteLine($"{"epoch",5} {"train s",8} {"GFLOP/s",8} {"eval s",7} {"test ELBO",10}");
@@ -45,6 +48,7 @@ internal static class EpochBench
             Console.WriteLine($"best epoch {observer.Best:F3} s ({achieved:F1} GFLOP/s = {achieved / peak:P0} of the {peak:F0} GFLOP/s " +
                               $"a {FmaPeak.Width} FMA-only loop reaches on {backend.Threads} thread{(backend.Threads == 1 ? "" : "s")} now); " +
                               $"peak resident memory {peakMemory / 1e6:F0} MB");
+            if (timed is not null) PrintBreakdown(timed, epochs, observer.Mean);
         }
         finally
         {
@@ -63,6 +67,19 @@ internal static class EpochBench
         return 2 * macs;
     }
 
+    /// <summary>Seconds per epoch in each kind of kernel call, and what the steps spent outside the backend.</summary>
+    private static void PrintBreakdown(TimedBackend timed, int epochs, double trainSecondsPerEpoch)
+    {
+        Console.WriteLine($"per epoch, mean of {epochs} (the 1000-row calls are the test-ELBO pass, outside \"train s\"):");
+        double inKernels = 0;
+        foreach (var (kind, seconds, calls) in timed.Totals())
+        {
+            if (!kind.Contains("1000")) inKernels += seconds / epochs;
+            Console.WriteLine($"  {kind,-36} {seconds / epochs,8:F3} s {calls / epochs,7} calls {seconds / calls * 1e6,9:F1} µs/call");
+        }
+        Console.WriteLine($"  {"steps outside the backend",-36} {trainSecondsPerEpoch - inKernels,8:F3} s");
+    }
+
     internal static string? DefaultData()
     {
         // Inside the repository, ../shared/data/mnist is where the project's data lives; elsewhere fall back to MnistSource's order.
@@ -74,7 +91,12 @@ internal static class EpochBench
     {
         private double _elapsedBefore;
 
+        private double _total;
+        private int _epochs;
+
         public double Best { get; private set; } = double.MaxValue;
+
+        public double Mean => _total / _epochs;
 
         public void Started(TrainingPlan plan) { }
 
@@ -86,6 +108,8 @@ internal static class EpochBench
             double other = m.ElapsedSeconds - _elapsedBefore - seconds; // test ELBO, checkpoint, metrics row
             _elapsedBefore = m.ElapsedSeconds;
             Best = Math.Min(Best, seconds);
+            _total += seconds;
+            _epochs++;
             Console.WriteLine($"{m.Epoch,5:0} {seconds,8:F3} {flopsPerEpoch / seconds / 1e9,8:F1} {other,7:F2} {m.Test.Elbo,10:F2}");
         }
 

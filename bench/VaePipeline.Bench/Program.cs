@@ -7,6 +7,8 @@ const string Usage = """
       gemm    Sgemm on the VAE's matrix shapes, 1 and 2 threads: ms per call and GFLOP/s
       epoch   training epochs of the K&W model (784-500-2 tanh, batch 100, 60,000 images): s/epoch, GFLOP/s, peak memory
               options: --epochs N (3)  --batch-size N (100)  --hidden N[,N…] (500)  --threads N (0: all)  --data DIR
+                       --breakdown (also seconds per epoch in each kind of kernel call)
+      kernels the element-wise kernels of one K&W step (bias+tanh, tanh′, likelihood, row sums, Adam), 1 and 2 threads
       images  decode + 28×28 preprocessing of the 10,000 MNIST test PNGs on one thread: images/s, from memory and from files
               options: --tar PATH (../shared/data/mnist-png/mnist-test-png.tar.gz)
       decode  10,000 prior latents through the ONNX decoder in batches of 10,000 down to 1: latents/s
@@ -22,6 +24,9 @@ switch (args.FirstOrDefault())
         return 0;
     case "epoch":
         await EpochBench.Run(args[1..]);
+        return 0;
+    case "kernels":
+        KernelBench.Run();
         return 0;
     case "images":
         ImagesBench.Run(args[1..]);

@@ -71,7 +71,7 @@ internal static class SweepCommand
         using var cancel = new StopSignals();
         Console.WriteLine($"sweeping {betas.Length} β × {latents.Length} latent sizes, {training.Epochs} epoch(s) each — {backend.Description}");
         var results = new List<SweepResult>();
-        foreach (var r in SweepRunner.Run(model, training, betas, latents, train, test, backend, output, cancel.Token))
+        foreach (var r in SweepRunner.Run(model, training, betas, latents, train, test, NativeEngine.On(backend), output, cancel.Token))
         {
             results.Add(r);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -105,7 +105,7 @@ internal static class TrainCommand
 
         using IBackend backend = new CpuBackend(parse.GetValue(Threads));
         // Nothing is written before the first checkpoint commits, so until then a failure leaves the folder as it was.
-        var trainer = new Trainer(model, training, train, test, backend, directory, checkpoint);
+        using var trainer = new Trainer(model, training, train, test, NativeEngine.On(backend), directory, checkpoint);
         using var stop = new StopSignals();
         var outcome = TrainingConsole.Run(trainer, directory, stop.Token);
         return outcome == TrainingOutcome.Completed ? 0 : 130;

@@ -1,3 +1,4 @@
+using VaePipeline.Model;
 using VaePipeline.Data;
 using VaePipeline.Numerics;
 using VaePipeline.Training.Engine;
@@ -17,10 +18,12 @@ public sealed class Evaluator
 {
     private const int P = MnistSplit.PixelsPerImage;
     private const ulong EvaluationSeed = 0x5EED; // independent of the training seed: runs are compared on the same noise
-    private const int Batch = 1000; // rows per forward pass; fixed, because the noise is drawn per batch
+    /// <summary>Rows per forward pass; fixed, because the noise is drawn per batch.</summary>
+    public const int Batch = 1000;
     private readonly IBackend _backend;
     private readonly Vae _model;
     private readonly PixelEncoder _pixels;
+    private readonly RowTerms _terms;
 
     /// <param name="trained">The model whose weights are scored (shared, not copied).</param>
     public Evaluator(Vae trained, IBackend backend)
@@ -29,30 +32,46 @@ public sealed class Evaluator
         _model = new Vae(trained.Config, backend, Batch, trained.Parameters);
         // Test images are binarized once, the same way every time (a fixed draw for dynamic binarization).
         _pixels = new PixelEncoder(trained.Config.Binarization, EvaluationSeed);
+        _terms = new RowTerms(backend, Batch);
     }
 
-    public ElboTotals Elbo(MnistSplit split)
+    /// <summary>The ELBO of <paramref name="split"/> under the model's current weights.</summary>
+    public ElboTotals Elbo(MnistSplit split) => Elbo(split, _model.Config, Score);
+
+    /// <summary>
+    /// The one definition of the reported ELBO, for any engine: the split in batches of <see cref="Batch"/>, encoded by a
+    /// fixed draw, with the evaluation noise stream, scored by <paramref name="score"/>, averaged per image.
+    /// </summary>
+    public static ElboTotals Elbo(MnistSplit split, VaeConfig config, Scorer score)
     {
-        int capacity = _model.Capacity, d = _model.Config.Latent;
+        var pixels = new PixelEncoder(config.Binarization, EvaluationSeed);
+        int capacity = Math.Min(Batch, split.Count), d = config.Latent;
         var x = new float[capacity * P];
         var eps = new float[capacity * d];
-        var logLik = new float[capacity];
-        var kl = new float[capacity];
         double sumLogLik = 0, sumKl = 0;
         for (int start = 0; start < split.Count; start += capacity)
         {
             int rows = Math.Min(capacity, split.Count - start);
             var indices = Enumerable.Range(start, rows).ToArray();
-            _pixels.Fill(split, indices, draw: 0, x);
+            pixels.Fill(split, indices, draw: 0, x);
             Rng.For(EvaluationSeed, RngStream.Evaluation, start).FillGaussian(eps.AsSpan(0, rows * d));
-            _backend.Upload(x.AsSpan(0, rows * P), _model.Input.Sub(0, rows * P));
-            _backend.Upload(eps.AsSpan(0, rows * d), _model.Noise.Sub(0, rows * d));
-            _model.Forward(rows, withGradient: false);
-            _backend.Download(_model.LogLikelihoodPerRow, logLik.AsSpan(0, rows));
-            _backend.Download(_model.KlPerRow, kl.AsSpan(0, rows));
-            for (int r = 0; r < rows; r++) { sumLogLik += logLik[r]; sumKl += kl[r]; }
+            var terms = score(x.AsSpan(0, rows * P), eps.AsSpan(0, rows * d), rows);
+            sumLogLik += terms.LogLikelihood;
+            sumKl += terms.Kl;
         }
         return new ElboTotals((sumLogLik - sumKl) / split.Count, sumLogLik / split.Count, sumKl / split.Count);
+    }
+
+    /// <summary>Scores one batch of at most <see cref="Batch"/> rows: see <see cref="ITrainingEngine.Score"/>.</summary>
+    public delegate BatchTerms Scorer(ReadOnlySpan<float> x, ReadOnlySpan<float> eps, int rows);
+
+    /// <summary>Forward pass without gradients on these weights; see <see cref="ITrainingEngine.Score"/>.</summary>
+    public BatchTerms Score(ReadOnlySpan<float> x, ReadOnlySpan<float> eps, int rows)
+    {
+        _backend.Upload(x, _model.Input.Sub(0, x.Length));
+        _backend.Upload(eps, _model.Noise.Sub(0, eps.Length));
+        _model.Forward(rows, withGradient: false);
+        return _terms.Sum(_model, rows);
     }
 
     /// <summary>The most importance samples per image: the bound barely moves beyond a few thousand, and 10,000 images at this k already take days.</summary>

@@ -3,9 +3,7 @@ using VaePipeline.Data;
 using VaePipeline.Model;
 using VaePipeline.Numerics;
 using VaePipeline.Training.Checkpoints;
-using VaePipeline.Training.Engine;
 using VaePipeline.Training.Model;
-using VaePipeline.Training.Optim;
 
 namespace VaePipeline.Training.Loop;
 
@@ -19,62 +17,54 @@ public sealed class TrainingDivergedException(string message) : Exception(messag
 /// test ELBO and a checkpoint every epoch (or every <see cref="TrainingOptions.EvalEvery"/> steps).
 /// All randomness is keyed by (seed, step), so the loop's whole state is the step counter plus the buffers.
 /// </summary>
-public sealed class Trainer
+public sealed class Trainer : IDisposable
 {
-    private const int P = MnistSplit.PixelsPerImage;
     private readonly VaeConfig _config;
     private readonly TrainingOptions _options;
-    private readonly MnistSplit _train, _test;
+    private readonly MnistSplit _test;
     private readonly int _trainCount;
-    private readonly IBackend _backend;
+    private readonly ITrainingEngine _engine;
+    private readonly ParameterLayout _layout;
     private readonly string _directory;
-    private readonly Vae _model;
-    private readonly Adam _adam;
-    private readonly Evaluator _evaluator;
-    private readonly PixelEncoder _pixels;
     private readonly BatchSampler _batches;
-    private readonly float[] _hostParameters, _hostFirstMoment, _hostSecondMoment; // checkpoint staging, reused
+    private readonly OptimizerState _state; // checkpoint staging, reused
     private readonly List<string> _metricsRows; // metrics.csv so far: saved with every checkpoint
     private long _step;
     private double _trainSeconds;
     private IntervalSums _interval;
 
+    /// <param name="engine">Makes the engine that computes each step; the trainer owns (and disposes) what it makes.</param>
     /// <param name="resume">A checkpoint to continue from (its config must equal <paramref name="config"/>), or null to start afresh.</param>
-    public Trainer(VaeConfig config, TrainingOptions options, MnistSplit train, MnistSplit test, IBackend backend,
+    public Trainer(VaeConfig config, TrainingOptions options, MnistSplit train, MnistSplit test, EngineFactory engine,
         string directory, TrainingCheckpoint? resume = null)
     {
         _config = config.Validate();
         _options = options.Validate();
-        _train = train;
         _test = test;
         _trainCount = Math.Min(options.TrainSize ?? train.Count, train.Count);
         _batches = new BatchSampler(options.Seed, options.Batches, options.BatchSize, _trainCount);
-        _backend = backend;
         _directory = directory;
-        _model = new Vae(config, backend, options.BatchSize);
-        _adam = new Adam(backend, _model.Layout.Count, options.Adam);
-        _evaluator = new Evaluator(_model, backend);
-        _pixels = new PixelEncoder(config.Binarization, options.Seed);
-        _hostParameters = new float[_model.Layout.Count];
-        _hostFirstMoment = new float[_model.Layout.Count];
-        _hostSecondMoment = new float[_model.Layout.Count];
+        _layout = new ParameterLayout(config);
+        _state = new OptimizerState(_layout.Count);
         if (resume is null)
         {
-            backend.Upload(_model.Layout.Initialize(options.Seed), _model.Parameters);
+            _layout.Initialize(options.Seed).CopyTo(_state.Parameters);
             _metricsRows = [];
             _interval = IntervalSums.StartingAt(0);
         }
         else
         {
-            backend.Upload(resume.Parameters, _model.Parameters);
-            backend.Upload(resume.FirstMoment, _adam.FirstMoment);
-            backend.Upload(resume.SecondMoment, _adam.SecondMoment);
-            _adam.Step = resume.AdamStep;
+            resume.Parameters.CopyTo(_state.Parameters);
+            resume.FirstMoment.CopyTo(_state.FirstMoment);
+            resume.SecondMoment.CopyTo(_state.SecondMoment);
+            _state.AdamStep = resume.AdamStep;
             _step = resume.Step;
             _trainSeconds = resume.TrainSeconds;
             _metricsRows = [.. resume.MetricsRows];
             _interval = resume.Interval;
         }
+        _engine = engine(_config, _options, train);
+        _engine.Load(_state);
     }
 
     public int StepsPerEpoch => _batches.StepsPerEpoch;
@@ -88,12 +78,9 @@ public sealed class Trainer
     {
         int batch = _options.BatchSize, d = _config.Latent;
         long evalEvery = _options.EvalEvery ?? StepsPerEpoch;
-        observer.Started(new TrainingPlan(_backend.Description, _step, TotalSteps, StepsPerEpoch, _trainCount, _test.Count, _model.Layout.Count));
+        observer.Started(new TrainingPlan(_engine.Description, _step, TotalSteps, StepsPerEpoch, _trainCount, _test.Count, _layout.Count));
 
-        var x = new float[batch * P];
         var eps = new float[batch * d];
-        var logLik = new float[batch];
-        var kl = new float[batch];
         var clock = Stopwatch.StartNew();
 
         while (_step < TotalSteps)
@@ -103,18 +90,13 @@ public sealed class Trainer
             int rows = images.Length;
             long stepStart = Stopwatch.GetTimestamp();
 
-            _pixels.Fill(_train, images, draw: _step, x);
             Rng.For(_options.Seed, RngStream.Noise, _step).FillGaussian(eps.AsSpan(0, rows * d));
-            _backend.Upload(x.AsSpan(0, rows * P), _model.Input.Sub(0, rows * P));
-            _backend.Upload(eps.AsSpan(0, rows * d), _model.Noise.Sub(0, rows * d));
-            _model.Forward(rows, withGradient: true);
-            var metrics = BatchMetrics(rows, logLik, kl);
+            var metrics = Metrics(_engine.Step(images, draw: _step, eps.AsSpan(0, rows * d)), rows);
+            // The step has already updated the weights in memory; what matters is that no checkpoint takes them.
             if (!double.IsFinite(metrics.Loss))
                 throw new TrainingDivergedException(
                     $"the loss became {metrics.Loss} at step {_step} (epoch {epoch + 1}): training diverged; try a lower learning rate. " +
                     $"The last checkpoint in {_directory} is untouched.");
-            _model.Backward(rows);
-            _adam.Update(_model.Parameters, _model.Gradients);
             _step++;
             _trainSeconds += Stopwatch.GetElapsedTime(stepStart).TotalSeconds;
             _interval = _interval.Add(metrics);
@@ -123,7 +105,7 @@ public sealed class Trainer
             bool evaluate = _step == TotalSteps || _step % evalEvery == 0;
             if (evaluate)
             {
-                var test = _evaluator.Elbo(_test);
+                var test = Evaluator.Elbo(_test, _config, _engine.Score);
                 var evaluation = new EvaluationMetrics(_step, (double)_step / StepsPerEpoch,
                     _interval.MeanLoss, _interval.MeanReconstruction, _interval.MeanKl, test,
                     _interval.Steps, _trainSeconds - _interval.StartTrainSeconds, _trainSeconds, clock.Elapsed.TotalSeconds);
@@ -146,23 +128,18 @@ public sealed class Trainer
         return TrainingOutcome.Completed;
     }
 
-    private StepMetrics BatchMetrics(int rows, float[] logLik, float[] kl)
+    private StepMetrics Metrics(BatchTerms sums, int rows)
     {
-        _backend.Download(_model.LogLikelihoodPerRow, logLik.AsSpan(0, rows));
-        _backend.Download(_model.KlPerRow, kl.AsSpan(0, rows));
-        double recon = 0, klSum = 0;
-        for (int r = 0; r < rows; r++) { recon += logLik[r]; klSum += kl[r]; }
-        recon /= rows;
-        klSum /= rows;
-        return new StepMetrics(_step, -(recon - _config.Beta * klSum), recon, klSum);
+        double recon = sums.LogLikelihood / rows, kl = sums.Kl / rows;
+        return new StepMetrics(_step, -(recon - _config.Beta * kl), recon, kl);
     }
 
     private void Save(ElboTotals? lastTest)
     {
-        _backend.Download(_model.Parameters, _hostParameters);
-        _backend.Download(_adam.FirstMoment, _hostFirstMoment);
-        _backend.Download(_adam.SecondMoment, _hostSecondMoment);
-        CheckpointStore.Save(_directory, new TrainingCheckpoint(_config, _options, _step, (double)_step / StepsPerEpoch, _adam.Step, _model.Layout,
-            _hostParameters, _hostFirstMoment, _hostSecondMoment, lastTest, _trainSeconds, _interval, _metricsRows));
+        _engine.Save(_state);
+        CheckpointStore.Save(_directory, new TrainingCheckpoint(_config, _options, _step, (double)_step / StepsPerEpoch, _state.AdamStep, _layout,
+            _state.Parameters, _state.FirstMoment, _state.SecondMoment, lastTest, _trainSeconds, _interval, _metricsRows));
     }
+
+    public void Dispose() => _engine.Dispose();
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using VaePipeline.Data;
 using VaePipeline.Model;
 using VaePipeline.Training.Checkpoints;
-using VaePipeline.Training.Engine;
 using VaePipeline.Training.Loop;
 
 namespace VaePipeline.Training.Sweep;
@@ -23,7 +22,7 @@ public static class SweepRunner
     /// Stops early (yielding nothing more) when <paramref name="cancellation"/> fires; the interrupted run keeps its checkpoint.
     /// </summary>
     public static IEnumerable<SweepResult> Run(VaeConfig model, TrainingOptions options, IReadOnlyList<float> betas, IReadOnlyList<int> latents,
-        MnistSplit train, MnistSplit test, IBackend backend, string root, CancellationToken cancellation = default)
+        MnistSplit train, MnistSplit test, EngineFactory engine, string root, CancellationToken cancellation = default)
     {
         foreach (float beta in betas)
         foreach (int latent in latents)
@@ -34,7 +33,8 @@ public static class SweepRunner
             TrainingOutcome outcome;
             // A --force rerun replaces the old run's checkpoint, metrics rows included, with its first commit.
             using (RunFolderLock.Acquire(directory))
-                outcome = new Trainer(model with { Beta = beta, Latent = latent }, options, train, test, backend, directory).Run(last, cancellation);
+            using (var trainer = new Trainer(model with { Beta = beta, Latent = latent }, options, train, test, engine, directory))
+                outcome = trainer.Run(last, cancellation);
             if (outcome != TrainingOutcome.Completed) yield break;
             var final = last.Metrics ?? throw new InvalidOperationException("a completed run always ends with an evaluation");
             yield return new SweepResult(beta, latent, final.Test, final.TrainLoss, clock.Elapsed.TotalSeconds, directory);

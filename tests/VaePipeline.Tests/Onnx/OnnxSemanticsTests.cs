@@ -99,7 +99,8 @@ public class OnnxSemanticsTests
     {
         using var backend = new CpuBackend();
         var options = new TrainingOptions { Steps = 10, TrainSize = 1000, BatchSize = 100, Seed = 2 };
-        new Trainer(config, options, Mnist.Train, ScoredImages, backend, directory).Run(new RecordingObserver());
+        using (var trainer = new Trainer(config, options, Mnist.Train, ScoredImages, NativeEngine.On(backend), directory))
+            trainer.Run(new RecordingObserver());
         return CheckpointStore.Load(directory);
     }
 

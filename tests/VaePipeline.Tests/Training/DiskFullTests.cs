@@ -20,7 +20,7 @@ public class DiskFullTests
         var options = new TrainingOptions { Steps = 10, EvalEvery = 5, TrainSize = 500, BatchSize = 100, Seed = 2 };
         using (var backend = new CpuBackend(2))
         {
-            var trainer = new Trainer(config, options, Mnist.Train, Mnist.Test, backend, run);
+            using var trainer = new Trainer(config, options, Mnist.Train, Mnist.Test, NativeEngine.On(backend), run);
             var error = Assert.Throws<IOException>(() => trainer.Run(new RecordingObserver()));
             Assert.Contains("No space left on device", error.Message);
         }

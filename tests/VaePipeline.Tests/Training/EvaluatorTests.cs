@@ -17,8 +17,8 @@ public class EvaluatorTests
         var dir = Directory.CreateTempSubdirectory("vae-eval-test-").FullName;
         var config = new VaeConfig { Hidden = [128] };
         var backend = new CpuBackend(2);
-        new Trainer(config, new TrainingOptions { Steps = 150, TrainSize = 3000, EvalEvery = 1000 }, Mnist.Train, Mnist.Test, backend, dir)
-            .Run(new RecordingObserver());
+        using (var trainer = new Trainer(config, new TrainingOptions { Steps = 150, TrainSize = 3000, EvalEvery = 1000 }, Mnist.Train, Mnist.Test, NativeEngine.On(backend), dir))
+            trainer.Run(new RecordingObserver());
         var model = new Vae(config, backend, capacity: 1);
         backend.Upload(CheckpointStore.Load(dir).Parameters, model.Parameters);
         Directory.Delete(dir, recursive: true);

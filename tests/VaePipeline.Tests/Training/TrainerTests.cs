@@ -15,7 +15,7 @@ public class TrainerTests
         TrainingCheckpoint? resume = null, CancellationToken cancellation = default)
     {
         using var backend = new CpuBackend(threads);
-        var trainer = new Trainer(config, options, Mnist.Train, Mnist.Test, backend, directory, resume);
+        using var trainer = new Trainer(config, options, Mnist.Train, Mnist.Test, NativeEngine.On(backend), directory, resume);
         trainer.Run(new RecordingObserver(), cancellation);
         return CheckpointStore.Load(directory);
     }
@@ -65,7 +65,7 @@ public class TrainerTests
         using (var cancel = new CancellationTokenSource())
         using (var backend = new CpuBackend(2))
         {
-            var trainer = new Trainer(Small, options, Mnist.Train, Mnist.Test, backend, dir.File("resumed"));
+            using var trainer = new Trainer(Small, options, Mnist.Train, Mnist.Test, NativeEngine.On(backend), dir.File("resumed"));
             Assert.Equal(TrainingOutcome.Interrupted, trainer.Run(new StopAfter(15, cancel), cancel.Token));
         }
         var stopped = CheckpointStore.Load(dir.File("resumed"));
@@ -85,7 +85,7 @@ public class TrainerTests
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();
         using var backend = new CpuBackend(2);
-        var trainer = new Trainer(Small, Short(50), Mnist.Train, Mnist.Test, backend, dir.Path);
+        using var trainer = new Trainer(Small, Short(50), Mnist.Train, Mnist.Test, NativeEngine.On(backend), dir.Path);
         var observer = new RecordingObserver();
         Assert.Equal(TrainingOutcome.Interrupted, trainer.Run(observer, cancel.Token));
         Assert.Equal(1, CheckpointStore.Load(dir.Path).Step);
@@ -98,7 +98,7 @@ public class TrainerTests
         using var dir = new TempDirectory();
         using var backend = new CpuBackend(2);
         var options = Short(200) with { Adam = new() { LearningRate = 1e4f } };
-        var trainer = new Trainer(Small, options, Mnist.Train, Mnist.Test, backend, dir.Path);
+        using var trainer = new Trainer(Small, options, Mnist.Train, Mnist.Test, NativeEngine.On(backend), dir.Path);
         var error = Assert.Throws<TrainingDivergedException>(() => trainer.Run(new RecordingObserver()));
         Assert.Contains("diverged", error.Message);
         Assert.False(CheckpointStore.Exists(dir.Path));
@@ -110,7 +110,8 @@ public class TrainerTests
         using var dir = new TempDirectory();
         var observer = new RecordingObserver();
         using (var backend = new CpuBackend(2))
-            new Trainer(Small, Short(25) with { EvalEvery = 10 }, Mnist.Train, Mnist.Test, backend, dir.Path).Run(observer);
+            using (var trainer = new Trainer(Small, Short(25) with { EvalEvery = 10 }, Mnist.Train, Mnist.Test, NativeEngine.On(backend), dir.Path))
+                trainer.Run(observer);
         var rows = File.ReadAllLines(Path.Combine(dir.Path, MetricsLog.FileName));
         Assert.StartsWith("step,epoch,train_loss", rows[0]);
         Assert.Equal(["10", "20", "25"], rows.Skip(1).Select(r => r.Split(',')[0]));
@@ -131,7 +132,8 @@ public class TrainerTests
         var options = new TrainingOptions { Epochs = 30, TrainSize = 1000, BatchSize = 100, Seed = 1, EvalEvery = 100 };
         var observer = new RecordingObserver();
         using (var backend = new CpuBackend(2))
-            new Trainer(new VaeConfig(), options, Mnist.Train, Mnist.Test, backend, dir.Path).Run(observer);
+            using (var trainer = new Trainer(new VaeConfig(), options, Mnist.Train, Mnist.Test, NativeEngine.On(backend), dir.Path))
+                trainer.Run(observer);
         double baseline = IndependentPixelLogLikelihood(trainImages: 1000);
         var first = observer.Evaluations[0].Test.Elbo;
         var last = observer.Evaluations[^1].Test.Elbo;

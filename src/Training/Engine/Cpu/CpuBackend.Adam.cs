@@ -10,40 +10,46 @@ public sealed unsafe partial class CpuBackend
         Check(gradients, n, nameof(gradients));
         Check(m, n, nameof(m));
         Check(v, n, nameof(v));
-        // Bias corrections in double, as PyTorch computes them on the host.
-        float stepSize = (float)(s.LearningRate / (1 - Math.Pow(s.Beta1, step)));
-        float invSqrtBc2 = (float)(1 / Math.Sqrt(1 - Math.Pow(s.Beta2, step)));
-        float* p = Ptr(parameters), g = Ptr(gradients), pm = Ptr(m), pv = Ptr(v);
-        // Element-wise and memory-bound: split the buffer across the cores; results do not depend on the split.
-        int chunks = Math.Min(Threads, Math.Max(1, n / 65536));
-        int per = (n + chunks - 1) / chunks;
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, c =>
+        var kernel = new AdamKernel
         {
-            int start = c * per, end = Math.Min(n, start + per);
-            AdamRange(p, g, pm, pv, start, end, s, stepSize, invSqrtBc2);
-        });
+            P = Ptr(parameters), G = Ptr(gradients), M = Ptr(m), V = Ptr(v),
+            Beta1 = s.Beta1, Beta2 = s.Beta2, Epsilon = s.Epsilon,
+            // Bias corrections in double, as PyTorch computes them on the host.
+            StepSize = (float)(s.LearningRate / (1 - Math.Pow(s.Beta1, step))),
+            InvSqrtBc2 = (float)(1 / Math.Sqrt(1 - Math.Pow(s.Beta2, step))),
+        };
+        // Memory-bound: four streams of n floats. Parts of at least 16k parameters (256 KB of traffic).
+        RangeKernel.Run(ref kernel, n, Threads, minPerPart: 16384, align: 16);
     }
 
-    private static void AdamRange(float* p, float* g, float* m, float* v, int start, int end, AdamSettings s, float stepSize, float invSqrtBc2)
+    /// <summary>PyTorch's Adam arithmetic on [start, end): m, v, then p −= stepSize · m / (√v / √(1−β₂ᵗ) + ε).</summary>
+    private struct AdamKernel : IRangeKernel
     {
-        float b1 = s.Beta1, b2 = s.Beta2, c1 = 1 - s.Beta1, c2 = 1 - s.Beta2, eps = s.Epsilon;
-        int i = start;
-        int width = Vector<float>.Count;
-        for (; i + width <= end; i += width)
+        public float* P, G, M, V;
+        public float Beta1, Beta2, Epsilon, StepSize, InvSqrtBc2;
+
+        public readonly void Run(int start, int end)
         {
-            var gi = Vector.Load(g + i);
-            var mi = b1 * Vector.Load(m + i) + c1 * gi;
-            var vi = b2 * Vector.Load(v + i) + c2 * gi * gi;
-            var denom = Vector.SquareRoot(vi) * invSqrtBc2 + new Vector<float>(eps);
-            Vector.Store(mi, m + i);
-            Vector.Store(vi, v + i);
-            Vector.Store(Vector.Load(p + i) - stepSize * mi / denom, p + i);
-        }
-        for (; i < end; i++)
-        {
-            m[i] = b1 * m[i] + c1 * g[i];
-            v[i] = b2 * v[i] + c2 * g[i] * g[i];
-            p[i] -= stepSize * m[i] / (MathF.Sqrt(v[i]) * invSqrtBc2 + eps);
+            float b1 = Beta1, b2 = Beta2, c1 = 1 - Beta1, c2 = 1 - Beta2, eps = Epsilon, stepSize = StepSize, invSqrtBc2 = InvSqrtBc2;
+            float* p = P, g = G, m = M, v = V;
+            int i = start;
+            int width = Vector<float>.Count;
+            for (; i + width <= end; i += width)
+            {
+                var gi = Vector.Load(g + i);
+                var mi = b1 * Vector.Load(m + i) + c1 * gi;
+                var vi = b2 * Vector.Load(v + i) + c2 * gi * gi;
+                var denom = Vector.SquareRoot(vi) * invSqrtBc2 + new Vector<float>(eps);
+                Vector.Store(mi, m + i);
+                Vector.Store(vi, v + i);
+                Vector.Store(Vector.Load(p + i) - stepSize * mi / denom, p + i);
+            }
+            for (; i < end; i++)
+            {
+                m[i] = b1 * m[i] + c1 * g[i];
+                v[i] = b2 * v[i] + c2 * g[i] * g[i];
+                p[i] -= stepSize * m[i] / (MathF.Sqrt(v[i]) * invSqrtBc2 + eps);
+            }
         }
     }
 }

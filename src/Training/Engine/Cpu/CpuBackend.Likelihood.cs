@@ -3,7 +3,7 @@ using VaePipeline.Model;
 
 namespace VaePipeline.Training.Engine.Cpu;
 
-public sealed partial class CpuBackend
+public sealed unsafe partial class CpuBackend
 {
     private static readonly double HalfLog2Pi = 0.5 * Math.Log(2 * Math.PI);
 
@@ -14,21 +14,34 @@ public sealed partial class CpuBackend
         Check(x, rows * cols, nameof(x));
         Check(logLikPerRow, rows, nameof(logLikPerRow));
         if (withGradient) Check(dLogits, rows * cols, nameof(dLogits));
-        var ls = Span(logits);
-        var xs = Span(x);
-        var perRow = Span(logLikPerRow);
-        var t = Scratch(cols);
-        for (int r = 0; r < rows; r++)
+        if (likelihood is not (Likelihood.Bernoulli or Likelihood.Gaussian))
+            throw new ArgumentOutOfRangeException(nameof(likelihood), likelihood, null);
+        var kernel = new LikelihoodKernel
         {
-            var l = ls.Slice(r * cols, cols);
-            var xr = xs.Slice(r * cols, cols);
-            var d = withGradient ? Span(dLogits).Slice(r * cols, cols) : default;
-            perRow[r] = likelihood switch
+            Kind = likelihood, Logits = Ptr(logits), X = Ptr(x), PerRow = Ptr(logLikPerRow),
+            DLogits = withGradient ? Ptr(dLogits) : null, Cols = cols, GradScale = gradScale,
+        };
+        // Rows are independent and each is summed by one thread, so the split never changes a row's value.
+        RangeKernel.Run(ref kernel, rows, Threads, minPerPart: Math.Max(1, 8192 / cols));
+    }
+
+    private struct LikelihoodKernel : IRangeKernel
+    {
+        public Likelihood Kind;
+        public float* Logits, X, PerRow, DLogits; // DLogits null: no gradient
+        public int Cols;
+        public float GradScale;
+
+        public readonly void Run(int start, int end)
+        {
+            Span<float> t = Cols <= 4096 ? stackalloc float[Cols] : new float[Cols];
+            for (int r = start; r < end; r++)
             {
-                Likelihood.Bernoulli => BernoulliRow(l, xr, t, d, gradScale),
-                Likelihood.Gaussian => GaussianRow(l, xr, t, d, gradScale),
-                _ => throw new ArgumentOutOfRangeException(nameof(likelihood), likelihood, null),
-            };
+                var l = new ReadOnlySpan<float>(Logits + (nint)r * Cols, Cols);
+                var x = new ReadOnlySpan<float>(X + (nint)r * Cols, Cols);
+                var d = DLogits is null ? default : new Span<float>(DLogits + (nint)r * Cols, Cols);
+                PerRow[r] = Kind == Likelihood.Bernoulli ? BernoulliRow(l, x, t, d, GradScale) : GaussianRow(l, x, t, d, GradScale);
+            }
         }
     }
 

@@ -6,8 +6,9 @@ namespace VaePipeline.Training.Engine.Cpu;
 
 /// <summary>
 /// The CPU implementation of <see cref="IBackend"/>: GEMMs on the project's packed SIMD kernel spread over
-/// <see cref="Threads"/> cores; element-wise work vectorised with TensorPrimitives on the calling thread
-/// (it is a few percent of the FLOPs). Split across files by kernel family.
+/// <see cref="Threads"/> cores; element-wise work vectorised (TensorPrimitives or Vector&lt;float&gt;) and split over
+/// the same cores by rows or elements (<see cref="RangeKernel"/>): a few percent of the FLOPs, but a third of a
+/// step's time on one core. Split across files by kernel family.
 /// </summary>
 public sealed unsafe partial class CpuBackend : IBackend
 {
@@ -61,15 +62,6 @@ public sealed unsafe partial class CpuBackend : IBackend
     private static void Check(Slice s, int needed, string name)
     {
         if (s.Length < needed) throw new ArgumentException($"{name} holds {s.Length} floats but {needed} are needed");
-    }
-
-    /// <summary>Per-call scratch for the row-wise kernels (single-threaded callers only, as the model is).</summary>
-    private float[] _scratch = [];
-
-    private Span<float> Scratch(int length)
-    {
-        if (_scratch.Length < length) _scratch = new float[length];
-        return _scratch.AsSpan(0, length);
     }
 
     public void Dispose() { }
