@@ -2,6 +2,7 @@ using VaePipeline.Data;
 using VaePipeline.Inference.Onnx;
 using VaePipeline.IO;
 using VaePipeline.Training.Checkpoints;
+using VaePipeline.Training.Engine;
 using VaePipeline.Training.Loop;
 
 namespace VaePipeline.Cli.Commands;
@@ -16,7 +17,7 @@ internal static class CommandErrors
             return await action();
         }
         catch (Exception e) when (e is MnistDataException or CheckpointException or SafeTensorsException or TrainingDivergedException
-                                       or InvalidDataException or InferenceDeviceException or ArgumentException or IOException or UnauthorizedAccessException)
+                                       or InvalidDataException or InferenceDeviceException or TrainingDeviceException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

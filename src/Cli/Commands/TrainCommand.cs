@@ -6,6 +6,7 @@ using VaePipeline.Training.Engine;
 using VaePipeline.Training.Engine.Cpu;
 using VaePipeline.Training.Loop;
 using VaePipeline.Training.Presets;
+using VaePipeline.Training.Torch;
 
 namespace VaePipeline.Cli.Commands;
 
@@ -51,6 +52,12 @@ internal static class TrainCommand
         DefaultTraining.Batches);
     private static readonly Option<long?> EvalEvery = new("--eval-every") { Description = "Test ELBO, checkpoint and metrics row every N steps (default: every epoch).", HelpName = "N" };
     private static readonly Option<int> Threads = new("--threads") { Description = "CPU threads for the matrix products (0: all cores).", DefaultValueFactory = _ => 0 };
+    private static readonly Option<Spelled<TrainingEngineKind>> Engine = EnumOption.Create("--engine",
+        "What computes each step: the project's own engine, or TorchSharp (libtorch's autograd; slower and about 2.5 GB of memory). " +
+        "Both write the same run folder, and a run resumes on either.", TrainingEngineKind.Native);
+    private static readonly Option<Spelled<TrainingDevice>> Device = EnumOption.Create("--device",
+        "Where training runs: cuda, else the CPU (auto), or one of them; for --engine torch, cuda is libtorch's, which needs a " +
+        "build with -p:TorchSharpCuda=true.", TrainingDevice.Auto);
 
     private static readonly Option<int[]> Hidden = ListOption.Create("--hidden",
         "Hidden layer widths, encoder order; the decoder mirrors them. E.g. 500 or 256,128,64.", DefaultModel.Hidden, w => w > 0, "a positive layer width");
@@ -69,7 +76,7 @@ internal static class TrainCommand
     {
         var command = new Command("train", "Train a VAE on MNIST (defaults: the Kingma & Welling model, 100 epochs on all 60,000 images).")
         {
-            Data, Out, Resume, PresetOption, Force, Epochs, Steps, BatchSize, Batches, LearningRate, AdamEpsilon, Seed, TrainSize, EvalEvery, Threads,
+            Data, Out, Resume, PresetOption, Force, Epochs, Steps, BatchSize, Batches, LearningRate, AdamEpsilon, Seed, TrainSize, EvalEvery, Threads, Engine, Device,
             Hidden, Latent, Posterior, ActivationOption, LikelihoodOption, Kl, Beta, BinarizationOption,
         };
         command.SetAction((parse, cancellation) => CommandErrors.Run(() => Run(parse, cancellation)));
@@ -103,13 +110,22 @@ internal static class TrainCommand
         var (model, training) = checkpoint is null ? fresh!.Value : Settings(parse, checkpoint.Model, checkpoint.Options);
         if (checkpoint is not null) CheckResumable(checkpoint, model, training, directory);
 
-        using IBackend backend = new CpuBackend(parse.GetValue(Threads));
+        int threads = parse.GetValue(Threads);
+        var device = parse.GetValue(Device).Value;
+        bool torch = parse.GetValue(Engine).Value == TrainingEngineKind.Torch;
+        using IBackend? backend = torch ? null : NativeBackend(device, threads);
+        var engine = torch ? TorchEngine.On(TorchDevice.Open(device, threads)) : NativeEngine.On(backend!);
         // Nothing is written before the first checkpoint commits, so until then a failure leaves the folder as it was.
-        using var trainer = new Trainer(model, training, train, test, NativeEngine.On(backend), directory, checkpoint);
+        using var trainer = new Trainer(model, training, train, test, engine, directory, checkpoint);
         using var stop = new StopSignals();
         var outcome = TrainingConsole.Run(trainer, directory, stop.Token);
         return outcome == TrainingOutcome.Completed ? 0 : 130;
     }
+
+    /// <summary>The native engine's backend: the CPU; its CUDA backend comes with issue 5 (branch gpu).</summary>
+    private static IBackend NativeBackend(TrainingDevice device, int threads) => device == TrainingDevice.Cuda
+        ? throw new TrainingDeviceException("--device cuda: the native engine has no CUDA backend in this build")
+        : new CpuBackend(threads);
 
     /// <summary>The options given on the command line over <paramref name="model"/> and <paramref name="training"/>, checked.</summary>
     private static (VaeConfig Model, TrainingOptions Training) Settings(ParseResult parse, VaeConfig model, TrainingOptions training) =>
@@ -156,3 +172,6 @@ internal static class TrainCommand
 
     private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 }
+
+/// <summary><c>vae train --engine</c>.</summary>
+internal enum TrainingEngineKind { Native, Torch }
