@@ -97,6 +97,12 @@ internal static class TrainCommand
         var preset = parse.GetValue(PresetOption) is { } name ? Preset.Named(name) : null;
         // A new run's settings are checked before its folder is made, so a refused run leaves nothing behind.
         var fresh = resume is null ? Settings(parse, preset?.Model ?? DefaultModel, preset?.Training ?? DefaultTraining) : default((VaeConfig, TrainingOptions)?);
+        // The device too is settled before anything is made: a CUDA that is not there leaves no folder behind.
+        int threads = parse.GetValue(Threads);
+        var device = parse.GetValue(Device).Value;
+        bool torch = parse.GetValue(Engine).Value == TrainingEngineKind.Torch;
+        using IBackend? backend = torch ? null : NativeBackend(device, threads);
+        var engine = torch ? TorchEngine.On(TorchDevice.Open(device, threads)) : NativeEngine.On(backend!);
         var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancellation);
 
         string directory = resume ?? parse.GetValue(Out)!;
@@ -110,11 +116,6 @@ internal static class TrainCommand
         var (model, training) = checkpoint is null ? fresh!.Value : Settings(parse, checkpoint.Model, checkpoint.Options);
         if (checkpoint is not null) CheckResumable(checkpoint, model, training, directory);
 
-        int threads = parse.GetValue(Threads);
-        var device = parse.GetValue(Device).Value;
-        bool torch = parse.GetValue(Engine).Value == TrainingEngineKind.Torch;
-        using IBackend? backend = torch ? null : NativeBackend(device, threads);
-        var engine = torch ? TorchEngine.On(TorchDevice.Open(device, threads)) : NativeEngine.On(backend!);
         // Nothing is written before the first checkpoint commits, so until then a failure leaves the folder as it was.
         using var trainer = new Trainer(model, training, train, test, engine, directory, checkpoint);
         using var stop = new StopSignals();
