@@ -38,7 +38,7 @@ internal static class TorchEpochBench
         Console.WriteLine($"torch-epoch benchmark: K&W 784-500-2 tanh, batch 100, {trainSize ?? "60,000"} images, {epochs} epoch(s) per run, " +
                           $"{rounds} round(s) of {string.Join(", ", engines)}, {cores} thread(s); load average now {LoadAverage()}");
 
-        var runs = engines.ToDictionary(e => e, _ => new List<Run>());
+        var runs = engines.ToDictionary(e => e, _ => new List<EngineRun>());
         for (int round = 1; round <= rounds; round++)
             foreach (var engine in engines)
             {
@@ -56,10 +56,10 @@ internal static class TorchEpochBench
         }
     }
 
-    private sealed record Run(double[] Seconds, double[] ResidentMb, double PeakMb);
+    private sealed record EngineRun(double[] Seconds, double[] ResidentMb, double PeakMb);
 
     /// <summary>One engine's run in a process of its own; its output lines are "epoch N SECONDS RSS_MB", then "peak MB".</summary>
-    private static Run Start(string engine, string folder, int epochs, int threads, string? trainSize)
+    private static EngineRun Start(string engine, string folder, int epochs, int threads, string? trainSize)
     {
         var start = engine == "pytorch"
             ? new ProcessStartInfo("/usr/bin/python3", [BenchArgs.InRepository("bench", "peers", "torch_train.py"), folder, $"{epochs}", $"{threads}"])
@@ -71,7 +71,7 @@ internal static class TorchEpochBench
         process.WaitForExit();
         if (process.ExitCode != 0) throw new InvalidOperationException($"the {engine} run exited with {process.ExitCode}");
         var perEpoch = lines.Where(l => l.StartsWith("epoch ", StringComparison.Ordinal)).Select(l => l.Split(' ')).ToArray();
-        return new Run([.. perEpoch.Select(f => Number(f[2]))], [.. perEpoch.Select(f => Number(f[3]))],
+        return new EngineRun([.. perEpoch.Select(f => Number(f[2]))], [.. perEpoch.Select(f => Number(f[3]))],
             Number(lines.Single(l => l.StartsWith("peak ", StringComparison.Ordinal)).Split(' ')[1]));
     }
 

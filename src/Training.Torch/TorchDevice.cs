@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using VaePipeline.Training.Engine;
 using static TorchSharp.torch;
 
@@ -19,7 +20,7 @@ public sealed record TorchDevice(Device Device, string Description)
         }
         catch (TypeInitializationException e) when (e.InnerException is not null)
         {
-            throw new TrainingDeviceException($"--engine torch: libtorch did not load ({e.InnerException.Message})", e);
+            throw new TrainingDeviceException($"--engine torch: libtorch did not load: {LoadFailure() ?? e.InnerException.Message.Split('\n')[0]}", e);
         }
         string? reason = CudaUnavailable();
         return device switch
@@ -31,6 +32,27 @@ public sealed record TorchDevice(Device Device, string Description)
             TrainingDevice.Auto => Cpu($" (auto: {reason})"),
             _ => throw new ArgumentOutOfRangeException(nameof(device), device, null),
         };
+    }
+
+    /// <summary>
+    /// The dynamic loader's own reason why TorchSharp's native library beside the program does not load (such as a
+    /// libstdc++ version it lacks), which TorchSharp's exception buries under its search trace; null if it loads.
+    /// </summary>
+    private static string? LoadFailure()
+    {
+        string library = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "LibTorchSharp.dll"
+            : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib" : "libLibTorchSharp.so");
+        try
+        {
+            NativeLibrary.Load(library);
+            return null;
+        }
+        catch (DllNotFoundException e)
+        {
+            // .NET's message is its advice, then dlerror's text on the lines after it.
+            var lines = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return lines.Length > 1 ? string.Join("; ", lines[1..]) : lines[0];
+        }
     }
 
     private static TorchDevice Cpu(string why) => new(CPU, $"libtorch cpu ({get_num_threads()} threads){why}");
