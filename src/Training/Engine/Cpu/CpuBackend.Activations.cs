@@ -25,7 +25,7 @@ public sealed unsafe partial class CpuBackend
         RangeKernel.Run(ref kernel, dy.Length, Threads, minPerPart: 16384, align: 16);
     }
 
-    /// <summary>y[r, c] = act(y[r, c] + bias[c]) on rows [start, end).</summary>
+    /// <summary>y[r, c] = act(y[r, c] + bias[c]) on rows [start, end), in one pass over each row.</summary>
     private struct BiasActivationKernel : IRangeKernel
     {
         public Activation? Function;
@@ -35,37 +35,69 @@ public sealed unsafe partial class CpuBackend
         public readonly void Run(int start, int end)
         {
             var b = new ReadOnlySpan<float>(Bias, Cols);
-            Span<float> scratch = Function is Activation.Elu or Activation.Softplus
-                ? Cols <= 4096 ? stackalloc float[Cols] : new float[Cols]
-                : default;
+            Span<float> scratch = Function is Activation.Elu ? Cols <= 4096 ? stackalloc float[Cols] : new float[Cols] : default;
             for (int r = start; r < end; r++)
             {
                 var row = new Span<float>(Y + (nint)r * Cols, Cols);
-                TensorPrimitives.Add(row, b, row);
                 switch (Function)
                 {
-                    case null: break;
-                    case Activation.Tanh: TensorPrimitives.Tanh(row, row); break;
-                    case Activation.Relu: TensorPrimitives.Max(row, 0f, row); break;
+                    case null: BiasThen<IdentityLanes>(row, b); break;
+                    case Activation.Tanh: BiasThen<TanhLanes>(row, b); break;
+                    case Activation.Relu: BiasThen<ReluLanes>(row, b); break;
+                    case Activation.Softplus: BiasThen<SoftplusLanes>(row, b); break;
                     case Activation.Elu:
-                        // elu(x) = max(x, 0) + expm1(min(x, 0)): each branch vanishes where the other applies.
+                        // elu(x) = max(x, 0) + expm1(min(x, 0)): each branch vanishes where the other applies; expm1 keeps
+                        // the precision of small negative x, which e^x − 1 would lose.
+                        TensorPrimitives.Add(row, b, row);
                         TensorPrimitives.Min(row, 0f, scratch);
                         TensorPrimitives.ExpM1(scratch, scratch);
-                        TensorPrimitives.Max(row, 0f, row);
-                        TensorPrimitives.Add(row, scratch, row);
-                        break;
-                    case Activation.Softplus:
-                        // softplus(x) = max(x, 0) + log1p(exp(−|x|)), finite for every x.
-                        TensorPrimitives.Abs(row, scratch);
-                        TensorPrimitives.Negate(scratch, scratch);
-                        TensorPrimitives.Exp(scratch, scratch);
-                        TensorPrimitives.LogP1(scratch, scratch);
                         TensorPrimitives.Max(row, 0f, row);
                         TensorPrimitives.Add(row, scratch, row);
                         break;
                 }
             }
         }
+    }
+
+    /// <summary>row = act(row + bias), a vector at a time; the ragged end goes through the same arithmetic, padded.</summary>
+    private static void BiasThen<TLanes>(Span<float> row, ReadOnlySpan<float> bias) where TLanes : IActivationLanes
+    {
+        int w = Vector<float>.Count, i = 0;
+        for (; i + w <= row.Length; i += w)
+            TLanes.Apply(new Vector<float>(row[i..]) + new Vector<float>(bias[i..])).CopyTo(row[i..]);
+        if (i == row.Length) return;
+        Span<float> lanes = stackalloc float[2 * w];
+        lanes.Clear();
+        row[i..].CopyTo(lanes);
+        bias[i..].CopyTo(lanes[w..]);
+        TLanes.Apply(new Vector<float>(lanes) + new Vector<float>(lanes[w..])).CopyTo(lanes);
+        lanes[..(row.Length - i)].CopyTo(row[i..]);
+    }
+
+    /// <summary>An activation on whole vectors; structs, so each <see cref="BiasThen{TLanes}"/> is its own inlined loop.</summary>
+    private interface IActivationLanes
+    {
+        static abstract Vector<float> Apply(Vector<float> x);
+    }
+
+    private readonly struct IdentityLanes : IActivationLanes
+    {
+        public static Vector<float> Apply(Vector<float> x) => x;
+    }
+
+    private readonly struct TanhLanes : IActivationLanes
+    {
+        public static Vector<float> Apply(Vector<float> x) => VectorMath.Tanh(x);
+    }
+
+    private readonly struct ReluLanes : IActivationLanes
+    {
+        public static Vector<float> Apply(Vector<float> x) => Vector.Max(x, Vector<float>.Zero);
+    }
+
+    private readonly struct SoftplusLanes : IActivationLanes
+    {
+        public static Vector<float> Apply(Vector<float> x) => VectorMath.Softplus(x, VectorMath.ExpNegAbs(x));
     }
 
     /// <summary>dy ⊙= act′ on elements [start, end), each derivative written in terms of the output y.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using VaePipeline.Model;
 
@@ -34,37 +35,56 @@ public sealed unsafe partial class CpuBackend
 
         public readonly void Run(int start, int end)
         {
-            Span<float> t = Cols <= 4096 ? stackalloc float[Cols] : new float[Cols];
+            Span<float> t = Kind == Likelihood.Gaussian ? Cols <= 4096 ? stackalloc float[Cols] : new float[Cols] : default;
             for (int r = start; r < end; r++)
             {
                 var l = new ReadOnlySpan<float>(Logits + (nint)r * Cols, Cols);
                 var x = new ReadOnlySpan<float>(X + (nint)r * Cols, Cols);
                 var d = DLogits is null ? default : new Span<float>(DLogits + (nint)r * Cols, Cols);
-                PerRow[r] = Kind == Likelihood.Bernoulli ? BernoulliRow(l, x, t, d, GradScale) : GaussianRow(l, x, t, d, GradScale);
+                PerRow[r] = Kind == Likelihood.Bernoulli ? BernoulliRow(l, x, d, GradScale) : GaussianRow(l, x, t, d, GradScale);
             }
         }
     }
 
     /// <summary>
-    /// log p(x|l) = Σ x·l − softplus(l) with softplus(l) = max(l, 0) + log1p(exp(−|l|)): exp never overflows and
-    /// log1p keeps the small terms. The gradient of the negative is sigmoid(l) − x.
+    /// log p(x|l) = Σ x·l − softplus(l), and the gradient of its negative, sigmoid(l) − x, both from one e^{−|l|} per
+    /// element (<see cref="VectorMath"/>): exp never overflows and the small terms keep their precision.
     /// </summary>
-    private static float BernoulliRow(ReadOnlySpan<float> l, ReadOnlySpan<float> x, Span<float> t, Span<float> d, float scale)
+    private static float BernoulliRow(ReadOnlySpan<float> l, ReadOnlySpan<float> x, Span<float> d, float scale)
     {
-        TensorPrimitives.Abs(l, t);
-        TensorPrimitives.Negate(t, t);
-        TensorPrimitives.Exp(t, t);
-        TensorPrimitives.LogP1(t, t);
-        double logLik = (double)TensorPrimitives.Dot(x, l) - TensorPrimitives.Sum(t);
-        TensorPrimitives.Max(l, 0f, t);
-        logLik -= TensorPrimitives.Sum(t);
-        if (!d.IsEmpty)
+        int w = Vector<float>.Count, i = 0;
+        var sum = Vector<float>.Zero;
+        for (; i + w <= l.Length; i += w)
+            sum += BernoulliLanes(new Vector<float>(l[i..]), new Vector<float>(x[i..]), d.IsEmpty ? default : d.Slice(i, w), scale);
+        if (i < l.Length)
         {
-            TensorPrimitives.Sigmoid(l, d);
-            TensorPrimitives.Subtract(d, x, d);
-            TensorPrimitives.Multiply(d, scale, d);
+            // The ragged end through the same arithmetic, on a zero-padded vector whose padding lanes are then dropped.
+            int n = l.Length - i;
+            Span<float> lanes = stackalloc float[3 * w];
+            lanes.Clear();
+            l[i..].CopyTo(lanes);
+            x[i..].CopyTo(lanes[w..]);
+            var terms = BernoulliLanes(new Vector<float>(lanes), new Vector<float>(lanes[w..]), d.IsEmpty ? default : lanes.Slice(2 * w, w), scale);
+            var live = Vector.LessThan(Vector.ConvertToSingle(Indices()), new Vector<float>(n));
+            sum += Vector.ConditionalSelect(live, terms, Vector<float>.Zero);
+            if (!d.IsEmpty) lanes.Slice(2 * w, n).CopyTo(d[i..]);
         }
-        return (float)logLik;
+        return Vector.Sum(sum);
+    }
+
+    /// <summary>x·l − softplus(l) per lane; when <paramref name="d"/> is given, (sigmoid(l) − x)·scale into it.</summary>
+    private static Vector<float> BernoulliLanes(Vector<float> l, Vector<float> x, Span<float> d, float scale)
+    {
+        var e = VectorMath.ExpNegAbs(l);
+        if (!d.IsEmpty) ((VectorMath.Sigmoid(l, e) - x) * scale).CopyTo(d);
+        return x * l - VectorMath.Softplus(l, e);
+    }
+
+    private static Vector<int> Indices()
+    {
+        Span<int> lanes = stackalloc int[Vector<int>.Count];
+        for (int k = 0; k < lanes.Length; k++) lanes[k] = k;
+        return new Vector<int>(lanes);
     }
 
     /// <summary>

@@ -10,7 +10,10 @@ namespace VaePipeline.Training.Engine.Cpu;
 /// The GEMM is called thousands of times a second with jobs of tens of microseconds, so handing out work must
 /// cost far less than that: no allocation, no thread-pool queue. A worker that finishes a part spins briefly
 /// for the next one (back-to-back GEMMs are the common case), then sleeps on a monitor, so no core is burnt
-/// when no GEMM runs. The caller runs part 0 itself and waits for the rest the same way.
+/// when no GEMM runs. The caller runs part 0 itself, then takes back every part whose worker has not started
+/// it yet and runs those too: on a machine where other processes hold the cores, a worker that is not scheduled
+/// costs the caller nothing but its own time, instead of a scheduler quantum spent waiting. Parts are fixed up
+/// front and each computes the same whoever runs it, so results never depend on who did.
 /// </remarks>
 internal static unsafe class WorkerTeam
 {
@@ -38,21 +41,32 @@ internal static unsafe class WorkerTeam
             return;
         }
 
-        int started = 0;
+        int offered = 0;
         ExceptionDispatchInfo? failure = null;
         try
         {
             Worker[] workers = EnsureWorkers(parts - 1);
-            for (; started < parts - 1; started++)
-                workers[started].Start(body, state, started + 1);
+            for (; offered < parts - 1; offered++)
+                workers[offered].Offer(body, state, offered + 1);
             body(state, 0);
         }
         finally
         {
-            // Wait even if part 0 threw: the workers read `state`, which lives in the caller's frame.
-            for (int w = 0; w < started; w++)
+            // Even if part 0 threw, every offered part is settled before returning: the workers read `state`,
+            // which lives in the caller's frame.
+            for (int w = 0; w < offered; w++)
             {
-                ExceptionDispatchInfo? thrown = s_workers[w].WaitUntilDone();
+                Worker worker = s_workers[w];
+                ExceptionDispatchInfo? thrown = null;
+                if (worker.TryTakeBack())
+                {
+                    try { body(state, w + 1); }
+                    catch (Exception e) { thrown = ExceptionDispatchInfo.Capture(e); }
+                }
+                else
+                {
+                    thrown = worker.WaitUntilFinished();
+                }
                 failure ??= thrown;
             }
             Volatile.Write(ref s_busy, 0);
@@ -80,30 +94,39 @@ internal static unsafe class WorkerTeam
         }
     }
 
-    /// <summary>Spins until <paramref name="flag"/> reads <paramref name="value"/> or the spin budget runs out.</summary>
-    private static bool SpinUntil(ref int flag, int value)
+    /// <summary>
+    /// Spins until <paramref name="location"/> equals (or, with <paramref name="equal"/> false, differs from)
+    /// <paramref name="value"/>, or the spin budget runs out; returns whether it does.
+    /// </summary>
+    private static bool SpinUntil(ref long location, long value, bool equal)
     {
         long deadline = Stopwatch.GetTimestamp() + SpinTicks;
         do
         {
-            if (Volatile.Read(ref flag) == value)
+            if ((Volatile.Read(ref location) == value) == equal)
                 return true;
             Thread.SpinWait(4);
         }
         while (Stopwatch.GetTimestamp() < deadline);
-        return Volatile.Read(ref flag) == value;
+        return (Volatile.Read(ref location) == value) == equal;
     }
 
+    /// <summary>
+    /// One background thread and the part offered to it. The offer is a ticket, generation · 2 + claimed: the
+    /// caller publishes a new generation after writing the part's fields; the worker reads the fields, then claims
+    /// the ticket by compare-and-swap, and the caller can take an unclaimed ticket back the same way. Exactly one
+    /// of them wins, and a worker that read the fields of a ticket that has since moved on fails its claim and reads
+    /// again, so it never runs a half-written part.
+    /// </summary>
     private sealed class Worker
     {
         private readonly object _gate = new();
         private delegate*<void*, int, void> _body;
         private void* _state;
         private int _part;
-
-        /// <summary>1 from <see cref="Start"/> until the part is done; the handshake in both directions.</summary>
-        private int _busy;
-
+        private long _ticket;
+        private long _generation; // the caller's count of offers
+        private long _finished;   // the last generation the worker ran to the end
         private ExceptionDispatchInfo? _failure;
 
         public Worker(int index)
@@ -111,24 +134,29 @@ internal static unsafe class WorkerTeam
             new Thread(Loop) { IsBackground = true, Name = $"Sgemm worker {index}" }.Start();
         }
 
-        public void Start(delegate*<void*, int, void> body, void* state, int part)
+        public void Offer(delegate*<void*, int, void> body, void* state, int part)
         {
             _body = body;
             _state = state;
             _part = part;
-            Volatile.Write(ref _busy, 1);
+            Volatile.Write(ref _ticket, ++_generation << 1);
             lock (_gate)
-                Monitor.Pulse(_gate);
+                Monitor.PulseAll(_gate);
         }
 
-        /// <summary>Waits for the part given to <see cref="Start"/>; returns what it threw, if anything.</summary>
-        public ExceptionDispatchInfo? WaitUntilDone()
+        /// <summary>Takes the offered part back if the worker has not claimed it; the caller then runs it.</summary>
+        public bool TryTakeBack() =>
+            Interlocked.CompareExchange(ref _ticket, (_generation << 1) | 1, _generation << 1) == _generation << 1;
+
+        /// <summary>Waits for the part the worker claimed; returns what it threw, if anything.</summary>
+        public ExceptionDispatchInfo? WaitUntilFinished()
         {
-            if (!SpinUntil(ref _busy, 0))
+            long generation = _generation;
+            if (!SpinUntil(ref _finished, generation, equal: true))
             {
                 lock (_gate)
                 {
-                    while (Volatile.Read(ref _busy) != 0)
+                    while (Volatile.Read(ref _finished) != generation)
                         Monitor.Wait(_gate);
                 }
             }
@@ -140,27 +168,45 @@ internal static unsafe class WorkerTeam
 
         private void Loop()
         {
+            long seen = 0; // the last ticket this worker acted on (ran, or found taken back)
             while (true)
             {
-                if (!SpinUntil(ref _busy, 1))
+                long ticket = Volatile.Read(ref _ticket);
+                if (ticket == seen)
                 {
-                    lock (_gate)
+                    if (!SpinUntil(ref _ticket, seen, equal: false))
                     {
-                        while (Volatile.Read(ref _busy) == 0)
-                            Monitor.Wait(_gate);
+                        lock (_gate)
+                        {
+                            while (Volatile.Read(ref _ticket) == seen)
+                                Monitor.Wait(_gate);
+                        }
                     }
+                    continue;
                 }
+                if ((ticket & 1) != 0)
+                {
+                    seen = ticket; // taken back by the caller: nothing to run
+                    continue;
+                }
+
+                delegate*<void*, int, void> body = _body;
+                void* state = _state;
+                int part = _part;
+                if (Interlocked.CompareExchange(ref _ticket, ticket | 1, ticket) != ticket)
+                    continue; // taken back, or a newer offer: read again
+                seen = ticket | 1;
 
                 try
                 {
-                    _body(_state, _part);
+                    body(state, part);
                 }
                 catch (Exception e)
                 {
                     _failure = ExceptionDispatchInfo.Capture(e);
                 }
 
-                Volatile.Write(ref _busy, 0);
+                Volatile.Write(ref _finished, ticket >> 1);
                 lock (_gate)
                     Monitor.PulseAll(_gate);
             }
