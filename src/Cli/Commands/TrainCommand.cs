@@ -53,7 +53,7 @@ internal static class TrainCommand
     private static readonly Option<long?> EvalEvery = new("--eval-every") { Description = "Test ELBO, checkpoint and metrics row every N steps (default: every epoch).", HelpName = "N" };
     private static readonly Option<int> Threads = new("--threads") { Description = "CPU threads for the matrix products (0: all cores).", DefaultValueFactory = _ => 0 };
     private static readonly Option<Spelled<TrainingEngineKind>> Engine = EnumOption.Create("--engine",
-        "What computes each step: the project's own engine, or TorchSharp (libtorch's autograd; slower and about 2.5 GB of memory). " +
+        "What computes each step: the project's own engine, or TorchSharp (libtorch's autograd; slower, and 3–4 times the memory). " +
         "Both write the same run folder, and a run resumes on either.", TrainingEngineKind.Native);
     private static readonly Option<Spelled<TrainingDevice>> Device = EnumOption.Create("--device",
         "Where training runs: cuda, else the CPU (auto), or one of them; for --engine torch, cuda is libtorch's, which needs a " +

@@ -3,10 +3,11 @@ using VaePipeline.Training.Checkpoints;
 
 namespace VaePipeline.Tests.Torch;
 
+/// <summary>vae train --engine torch end to end; resuming across engines is TorchTrainingTests', under the same Trainer.</summary>
 public class TorchCliTests
 {
     [Fact]
-    public void Train_with_the_torch_engine_writes_a_run_that_evaluates_and_resumes_on_the_native_one()
+    public void Train_with_the_torch_engine_writes_a_run_that_evaluate_reads()
     {
         using var dir = new TempDirectory();
         string run = dir.File("run");
@@ -18,11 +19,6 @@ public class TorchCliTests
 
         var evaluated = VaeProcess.Run("evaluate", run);
         Assert.True(evaluated.ExitCode == 0, evaluated.Error);
-
-        var native = VaeProcess.Run("train", "--resume", run, "--steps", "8");
-        Assert.True(native.ExitCode == 0, native.Error);
-        Assert.Contains("native", native.Output);
-        Assert.Equal(8, CheckpointStore.Load(run).Step);
     }
 
     [Fact]
