@@ -44,6 +44,16 @@ public sealed class VectorMathTests
         Assert.InRange(MaxError(xs, v => VectorMath.Sigmoid(v, VectorMath.ExpNegAbs(v)), Sigmoid), 0, 3 * Epsilon);
     }
 
+    [Fact]
+    public void NaNStaysNaN()
+    {
+        var nan = new Vector<float>(float.NaN);
+        var e = VectorMath.ExpNegAbs(nan);
+        foreach (var (name, value) in new[] { ("exp", VectorMath.Exp(nan)), ("tanh", VectorMath.Tanh(nan)), ("log1p", VectorMath.Log1PUnit(nan)),
+                                               ("softplus", VectorMath.Softplus(nan, e)), ("sigmoid", VectorMath.Sigmoid(nan, e)) })
+            Assert.True(float.IsNaN(value[0]), $"{name}(NaN) = {value[0]}");
+    }
+
     /// <summary>The largest relative error of <paramref name="f"/> over <paramref name="xs"/>; results below 10⁻³⁷ count by absolute error.</summary>
     private static double MaxError(IEnumerable<double> xs, Func<Vector<float>, Vector<float>> f, Func<double, double> reference)
     {

@@ -38,13 +38,14 @@ public sealed unsafe partial class CpuBackend
             Span<float> scratch = Function is Activation.Elu ? Cols <= 4096 ? stackalloc float[Cols] : new float[Cols] : default;
             for (int r = start; r < end; r++)
             {
-                var row = new Span<float>(Y + (nint)r * Cols, Cols);
+                float* y = Y + (nint)r * Cols;
+                var row = new Span<float>(y, Cols);
                 switch (Function)
                 {
-                    case null: BiasThen<IdentityLanes>(row, b); break;
-                    case Activation.Tanh: BiasThen<TanhLanes>(row, b); break;
-                    case Activation.Relu: BiasThen<ReluLanes>(row, b); break;
-                    case Activation.Softplus: BiasThen<SoftplusLanes>(row, b); break;
+                    case null: BiasThen<IdentityLanes>(y, Bias, Cols); break;
+                    case Activation.Tanh: BiasThen<TanhLanes>(y, Bias, Cols); break;
+                    case Activation.Relu: BiasThen<ReluLanes>(y, Bias, Cols); break;
+                    case Activation.Softplus: BiasThen<SoftplusLanes>(y, Bias, Cols); break;
                     case Activation.Elu:
                         // elu(x) = max(x, 0) + expm1(min(x, 0)): each branch vanishes where the other applies; expm1 keeps
                         // the precision of small negative x, which e^x − 1 would lose.
@@ -60,18 +61,18 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <summary>row = act(row + bias), a vector at a time; the ragged end goes through the same arithmetic, padded.</summary>
-    private static void BiasThen<TLanes>(Span<float> row, ReadOnlySpan<float> bias) where TLanes : IActivationLanes
+    private static void BiasThen<TLanes>(float* row, float* bias, int cols) where TLanes : IActivationLanes
     {
         int w = Vector<float>.Count, i = 0;
-        for (; i + w <= row.Length; i += w)
-            TLanes.Apply(new Vector<float>(row[i..]) + new Vector<float>(bias[i..])).CopyTo(row[i..]);
-        if (i == row.Length) return;
-        Span<float> lanes = stackalloc float[2 * w];
-        lanes.Clear();
-        row[i..].CopyTo(lanes);
-        bias[i..].CopyTo(lanes[w..]);
-        TLanes.Apply(new Vector<float>(lanes) + new Vector<float>(lanes[w..])).CopyTo(lanes);
-        lanes[..(row.Length - i)].CopyTo(row[i..]);
+        for (; i + w <= cols; i += w)
+            Vector.Store(TLanes.Apply(Vector.Load(row + i) + Vector.Load(bias + i)), row + i);
+        if (i == cols) return;
+        float* lanes = stackalloc float[2 * w];
+        new Span<float>(lanes, 2 * w).Clear();
+        new Span<float>(row + i, cols - i).CopyTo(new Span<float>(lanes, w));
+        new Span<float>(bias + i, cols - i).CopyTo(new Span<float>(lanes + w, w));
+        Vector.Store(TLanes.Apply(Vector.Load(lanes) + Vector.Load(lanes + w)), lanes);
+        new Span<float>(lanes, cols - i).CopyTo(new Span<float>(row + i, cols - i));
     }
 
     /// <summary>An activation on whole vectors; structs, so each <see cref="BiasThen{TLanes}"/> is its own inlined loop.</summary>

@@ -38,10 +38,11 @@ public sealed unsafe partial class CpuBackend
             Span<float> t = Kind == Likelihood.Gaussian ? Cols <= 4096 ? stackalloc float[Cols] : new float[Cols] : default;
             for (int r = start; r < end; r++)
             {
-                var l = new ReadOnlySpan<float>(Logits + (nint)r * Cols, Cols);
-                var x = new ReadOnlySpan<float>(X + (nint)r * Cols, Cols);
-                var d = DLogits is null ? default : new Span<float>(DLogits + (nint)r * Cols, Cols);
-                PerRow[r] = Kind == Likelihood.Bernoulli ? BernoulliRow(l, x, d, GradScale) : GaussianRow(l, x, t, d, GradScale);
+                nint offset = (nint)r * Cols;
+                float* d = DLogits is null ? null : DLogits + offset;
+                PerRow[r] = Kind == Likelihood.Bernoulli
+                    ? BernoulliRow(Logits + offset, X + offset, d, Cols, GradScale)
+                    : GaussianRow(new(Logits + offset, Cols), new(X + offset, Cols), t, d is null ? default : new(d, Cols), GradScale);
             }
         }
     }
@@ -50,33 +51,33 @@ public sealed unsafe partial class CpuBackend
     /// log p(x|l) = Σ x·l − softplus(l), and the gradient of its negative, sigmoid(l) − x, both from one e^{−|l|} per
     /// element (<see cref="VectorMath"/>): exp never overflows and the small terms keep their precision.
     /// </summary>
-    private static float BernoulliRow(ReadOnlySpan<float> l, ReadOnlySpan<float> x, Span<float> d, float scale)
+    private static float BernoulliRow(float* l, float* x, float* d, int cols, float scale)
     {
         int w = Vector<float>.Count, i = 0;
         var sum = Vector<float>.Zero;
-        for (; i + w <= l.Length; i += w)
-            sum += BernoulliLanes(new Vector<float>(l[i..]), new Vector<float>(x[i..]), d.IsEmpty ? default : d.Slice(i, w), scale);
-        if (i < l.Length)
+        for (; i + w <= cols; i += w)
+            sum += BernoulliLanes(Vector.Load(l + i), Vector.Load(x + i), d == null ? null : d + i, scale);
+        if (i < cols)
         {
             // The ragged end through the same arithmetic, on a zero-padded vector whose padding lanes are then dropped.
-            int n = l.Length - i;
-            Span<float> lanes = stackalloc float[3 * w];
-            lanes.Clear();
-            l[i..].CopyTo(lanes);
-            x[i..].CopyTo(lanes[w..]);
-            var terms = BernoulliLanes(new Vector<float>(lanes), new Vector<float>(lanes[w..]), d.IsEmpty ? default : lanes.Slice(2 * w, w), scale);
+            int n = cols - i;
+            float* lanes = stackalloc float[3 * w];
+            new Span<float>(lanes, 3 * w).Clear();
+            new Span<float>(l + i, n).CopyTo(new Span<float>(lanes, w));
+            new Span<float>(x + i, n).CopyTo(new Span<float>(lanes + w, w));
+            var terms = BernoulliLanes(Vector.Load(lanes), Vector.Load(lanes + w), d == null ? null : lanes + 2 * w, scale);
             var live = Vector.LessThan(Vector.ConvertToSingle(Indices()), new Vector<float>(n));
             sum += Vector.ConditionalSelect(live, terms, Vector<float>.Zero);
-            if (!d.IsEmpty) lanes.Slice(2 * w, n).CopyTo(d[i..]);
+            if (d != null) new Span<float>(lanes + 2 * w, n).CopyTo(new Span<float>(d + i, n));
         }
         return Vector.Sum(sum);
     }
 
-    /// <summary>x·l − softplus(l) per lane; when <paramref name="d"/> is given, (sigmoid(l) − x)·scale into it.</summary>
-    private static Vector<float> BernoulliLanes(Vector<float> l, Vector<float> x, Span<float> d, float scale)
+    /// <summary>x·l − softplus(l) per lane; when <paramref name="d"/> is not null, (sigmoid(l) − x)·scale into it.</summary>
+    private static Vector<float> BernoulliLanes(Vector<float> l, Vector<float> x, float* d, float scale)
     {
         var e = VectorMath.ExpNegAbs(l);
-        if (!d.IsEmpty) ((VectorMath.Sigmoid(l, e) - x) * scale).CopyTo(d);
+        if (d != null) Vector.Store((VectorMath.Sigmoid(l, e) - x) * scale, d);
         return x * l - VectorMath.Softplus(l, e);
     }
 

@@ -15,12 +15,16 @@ internal static class VectorMath
     /// <summary>
     /// e^x: x = n·ln 2 + r with |r| ≤ ½ ln 2 (ln 2 split in two so r is exact), e^r by a degree-6 polynomial, then n
     /// added to the exponent bits. Inputs are clamped to [−87.34, 88.72], so the result is always a normal float:
-    /// e^x below 1.2·10⁻³⁸ comes back as that, never a subnormal.
+    /// e^x below 1.2·10⁻³⁸ comes back as that, never a subnormal. NaN stays NaN.
     /// </summary>
+    /// <remarks>
+    /// The clamps and maxima here use the Native forms (one vminps/vmaxps): the IEEE ones cost about ten instructions
+    /// each on x86 and took half of Exp's time. Native forms may drop a NaN, so NaNs are put back explicitly.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Exp(Vector<float> x)
+    public static Vector<float> Exp(Vector<float> input)
     {
-        x = Vector.Min(Vector.Max(x, new Vector<float>(-87.33654f)), new Vector<float>(88.72283f));
+        var x = Vector.MinNative(Vector.MaxNative(input, new Vector<float>(-87.33654f)), new Vector<float>(88.72283f));
         // Round x·log₂e to the nearest integer: adding 1.5·2²³ pushes the fraction out of the mantissa.
         var shifted = Vector.FusedMultiplyAdd(x, new Vector<float>(1.44269504088896341f), new Vector<float>(12582912f));
         var n = shifted - new Vector<float>(12582912f);
@@ -34,7 +38,8 @@ internal static class VectorMath
         p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(5.0000001201e-1f));
         p = Vector.FusedMultiplyAdd(p, r * r, r + Vector<float>.One);
         var exponent = (Vector.AsVectorInt32(shifted) - Vector.AsVectorInt32(new Vector<float>(12582912f))) << 23;
-        return Vector.AsVectorSingle(Vector.AsVectorInt32(p) + exponent);
+        var result = Vector.AsVectorSingle(Vector.AsVectorInt32(p) + exponent);
+        return Vector.ConditionalSelect(Vector.Equals(input, input), result, input);
     }
 
     /// <summary>
@@ -52,7 +57,7 @@ internal static class VectorMath
         p = Vector.FusedMultiplyAdd(p, z, new Vector<float>(1.33314422036e-1f));
         p = Vector.FusedMultiplyAdd(p, z, new Vector<float>(-3.33332819422e-1f));
         var small = Vector.FusedMultiplyAdd(p * z, x, x);
-        var e = Exp(Vector.Min(a + a, new Vector<float>(20f)));
+        var e = Exp(Vector.MinNative(new Vector<float>(20f), a + a)); // on x86 a NaN in the second operand survives
         var large = Vector<float>.One - new Vector<float>(2f) / (e + Vector<float>.One);
         var signed = Vector.ConditionalSelect(Vector.AsVectorSingle(new Vector<int>(int.MinValue)), x, large); // copysign
         return Vector.ConditionalSelect(Vector.LessThan(a, new Vector<float>(0.625f)), small, signed);
@@ -80,7 +85,7 @@ internal static class VectorMath
 
     /// <summary>softplus x = max(x, 0) + log1p(e^{−|x|}), given e = e^{−|x|}: finite for every x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Softplus(Vector<float> x, Vector<float> e) => Vector.Max(x, Vector<float>.Zero) + Log1PUnit(e);
+    public static Vector<float> Softplus(Vector<float> x, Vector<float> e) => Vector.MaxNative(x, Vector<float>.Zero) + Log1PUnit(e);
 
     /// <summary>sigmoid x, given e = e^{−|x|}: 1/(1 + e) for x ≥ 0, e/(1 + e) below, so nothing overflows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
