@@ -16,6 +16,10 @@ const string Usage = """
               options: --tar PATH (../shared/data/mnist-png/mnist-test-png.tar.gz)
       decode  10,000 prior latents through the ONNX decoder in batches of 10,000 down to 1: latents/s
               options: --model FILE (onnx/decoder.onnx)
+      torch-epoch  s/epoch and peak memory of the K&W model for the native engine, the torch engine and PyTorch
+              (bench/peers/torch_train.py), each in its own process, alternating round by round
+              options: --epochs N (2)  --rounds N (2)  --threads N (0: all)  --engines native,torch,pytorch
+                       --train-size N (native and torch only)  --data DIR
       mlnet   ML.NET Transform of the 10,000 test digits to latents: EncodeVae (batched) against ApplyOnnxModel, alternating
               options: --model FILE (onnx/encoder.onnx)  --data DIR
     """;
@@ -35,6 +39,9 @@ switch (args.FirstOrDefault())
         return 0;
     case "images":
         ImagesBench.Run(args[1..]);
+        return 0;
+    case "torch-epoch":
+        await TorchEpochBench.Run(args[1..]);
         return 0;
     case "mlnet":
         await MlNetBench.Run(args[1..]);

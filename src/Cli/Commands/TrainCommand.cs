@@ -5,6 +5,7 @@ using VaePipeline.Training.Checkpoints;
 using VaePipeline.Training.Engine;
 using VaePipeline.Training.Loop;
 using VaePipeline.Training.Presets;
+using VaePipeline.Training.Torch;
 
 namespace VaePipeline.Cli.Commands;
 
@@ -49,10 +50,14 @@ internal static class TrainCommand
         "How each step's images are chosen: a new permutation every epoch cut into batches (every image once per epoch), or every batch drawn at random with replacement.",
         DefaultTraining.Batches);
     private static readonly Option<long?> EvalEvery = new("--eval-every") { Description = "Test ELBO, checkpoint and metrics row every N steps (default: every epoch).", HelpName = "N" };
+    private static readonly Option<int> Threads = new("--threads") { Description = "CPU threads for the matrix products (0: all cores).", DefaultValueFactory = _ => 0 };
+    private static readonly Option<Spelled<TrainingEngineKind>> Engine = EnumOption.Create("--engine",
+        "What computes each step: the project's own engine, or TorchSharp (libtorch's autograd; slower, and 3–4 times the memory). " +
+        "Both write the same run folder, and a run resumes on either.", TrainingEngineKind.Native);
     private static readonly Option<Spelled<TrainingDevice>> Device = EnumOption.Create("--device",
         "Where training runs: auto takes a working CUDA GPU (NVIDIA driver, libcublas) and otherwise the CPU, saying why; " +
-        "cuda without a working GPU is an error.", TrainingDevice.Auto);
-    private static readonly Option<int> Threads = new("--threads") { Description = "CPU threads for the matrix products (0: all cores).", DefaultValueFactory = _ => 0 };
+        "cuda without a working GPU is an error. For --engine torch, cuda is libtorch's, which needs a build with -p:TorchSharpCuda=true.",
+        TrainingDevice.Auto);
 
     private static readonly Option<int[]> Hidden = ListOption.Create("--hidden",
         "Hidden layer widths, encoder order; the decoder mirrors them. E.g. 500 or 256,128,64.", DefaultModel.Hidden, w => w > 0, "a positive layer width");
@@ -71,7 +76,7 @@ internal static class TrainCommand
     {
         var command = new Command("train", "Train a VAE on MNIST (defaults: the Kingma & Welling model, 100 epochs on all 60,000 images).")
         {
-            Data, Out, Resume, PresetOption, Force, Epochs, Steps, BatchSize, Batches, LearningRate, AdamEpsilon, Seed, TrainSize, EvalEvery, Device, Threads,
+            Data, Out, Resume, PresetOption, Force, Epochs, Steps, BatchSize, Batches, LearningRate, AdamEpsilon, Seed, TrainSize, EvalEvery, Threads, Engine, Device,
             Hidden, Latent, Posterior, ActivationOption, LikelihoodOption, Kl, Beta, BinarizationOption,
         };
         command.SetAction((parse, cancellation) => CommandErrors.Run(() => Run(parse, cancellation)));
@@ -92,10 +97,14 @@ internal static class TrainCommand
         var preset = parse.GetValue(PresetOption) is { } name ? Preset.Named(name) : null;
         // A new run's settings are checked before its folder is made, so a refused run leaves nothing behind.
         var fresh = resume is null ? Settings(parse, preset?.Model ?? DefaultModel, preset?.Training ?? DefaultTraining) : default((VaeConfig, TrainingOptions)?);
-        // The device too is settled before anything is read or made: --device cuda without a GPU leaves no folder.
-        var device = TrainingDevices.Open(parse.GetValue(Device).Value, parse.GetValue(Threads));
-        using IBackend backend = device.Backend;
-        Console.WriteLine(device.Line);
+        // The device too is settled before anything is read or made: a CUDA that is not there leaves no folder behind.
+        int threads = parse.GetValue(Threads);
+        var device = parse.GetValue(Device).Value;
+        bool torch = parse.GetValue(Engine).Value == TrainingEngineKind.Torch;
+        var native = torch ? null : TrainingDevices.Open(device, threads);
+        using IBackend? backend = native?.Backend;
+        var engine = torch ? TorchEngine.On(TorchDevice.Open(device, threads)) : NativeEngine.On(backend!);
+        if (native is not null) Console.WriteLine(native.Line);
         var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancellation);
 
         string directory = resume ?? parse.GetValue(Out)!;
@@ -110,12 +119,13 @@ internal static class TrainCommand
         if (checkpoint is not null) CheckResumable(checkpoint, model, training, directory);
 
         // Nothing is written before the first checkpoint commits, so until then a failure leaves the folder as it was.
-        using var trainer = new Trainer(model, training, train, test, NativeEngine.On(backend), directory, checkpoint);
+        using var trainer = new Trainer(model, training, train, test, engine, directory, checkpoint);
         using var stop = new StopSignals();
         var outcome = TrainingConsole.Run(trainer, directory, stop.Token);
         return outcome == TrainingOutcome.Completed ? 0 : 130;
     }
 
+    /// <summary>The native engine's backend: the CPU; its CUDA backend comes with issue 5 (branch gpu).</summary>
     /// <summary>The options given on the command line over <paramref name="model"/> and <paramref name="training"/>, checked.</summary>
     private static (VaeConfig Model, TrainingOptions Training) Settings(ParseResult parse, VaeConfig model, TrainingOptions training) =>
         (ModelFrom(parse, model).Validate(), TrainingFrom(parse, training).Validate());
@@ -161,3 +171,6 @@ internal static class TrainCommand
 
     private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 }
+
+/// <summary><c>vae train --engine</c>.</summary>
+internal enum TrainingEngineKind { Native, Torch }

@@ -131,7 +131,7 @@ public sealed class Trainer : IDisposable
     private StepMetrics Metrics(BatchTerms sums, int rows)
     {
         double recon = sums.LogLikelihood / rows, kl = sums.Kl / rows;
-        return new StepMetrics(_step, -(recon - _config.Beta * kl), recon, kl);
+        return new StepMetrics(_step, ElboLoss.Loss(sums.LogLikelihood, sums.Kl, rows, _config.Beta), recon, kl);
     }
 
     private void Save(ElboTotals? lastTest)
