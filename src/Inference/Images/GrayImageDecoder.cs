@@ -69,7 +69,7 @@ public sealed class GrayImageDecoder : IDisposable
     }
 
     /// <summary>Reads and decodes a file; an <see cref="ImageDecodeException"/> names the path.</summary>
-    /// <exception cref="IOException">The file cannot be read (<see cref="FileNotFoundException"/> when it is missing), or is no regular file (a FIFO, a device).</exception>
+    /// <exception cref="IOException">The file cannot be read (<see cref="FileNotFoundException"/> when it is missing), or is no regular file (<see cref="NotARegularFileException"/>: a FIFO, a device).</exception>
     /// <exception cref="UnauthorizedAccessException">No permission to read it, or it is a folder.</exception>
     /// <inheritdoc cref="Decode" path="/exception"/>
     public GrayImage DecodeFile(string path, byte background = 0)
@@ -115,10 +115,7 @@ public sealed class GrayImageDecoder : IDisposable
     /// <summary>Reads the whole file into <see cref="_file"/> and returns its length.</summary>
     private int ReadFile(string path)
     {
-        // Checked before opening: opening a FIFO blocks until a writer comes, and a device may never end.
-        if (PosixFileSystem.SpecialFileKind(path) is { } kind) throw new IOException($"{kind}, not a regular file; only regular files are read");
-        using SafeFileHandle file = File.OpenHandle(path);
-        long length = RandomAccess.GetLength(file);
+        using SafeFileHandle file = PosixFileSystem.OpenRegularFile(path, out long length);
         // The largest image's pixels, uncompressed, bound any sane encoding of it (PNG's worst case is barely above).
         if (length > 2 * MaxPixels)
             throw new ImageDecodeException($"{path}: {length:N0} bytes is too large for an image");

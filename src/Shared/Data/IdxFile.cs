@@ -48,18 +48,20 @@ public static class IdxFile
     /// <summary>Opens the file, decompressing when it starts with the gzip magic, and turns I/O and gzip failures into messages naming the file.</summary>
     private static T Read<T>(string path, Func<Stream, T> parse)
     {
-        // Checked before opening: opening a FIFO blocks until a writer comes, and a device may never end.
-        if (PosixFileSystem.SpecialFileKind(path) is { } kind)
-            throw Fail(path, $"{kind}, not a regular file; only regular files are read");
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            using var handle = PosixFileSystem.OpenRegularFile(path, out _);
+            using var file = new FileStream(handle, FileAccess.Read, bufferSize: 1 << 16);
             using var content = StartsWithGzipMagic(file) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
             return parse(content);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw Fail(path, "no such file");
+        }
+        catch (NotARegularFileException e)
+        {
+            throw Fail(path, e.Message);
         }
         catch (InvalidDataException e)
         {
