@@ -63,7 +63,7 @@ internal static class TorchEpochBench
     {
         var start = engine == "pytorch"
             ? new ProcessStartInfo("/usr/bin/python3", [BenchArgs.InRepository("bench", "peers", "torch_train.py"), folder, $"{epochs}", $"{threads}"])
-            : new ProcessStartInfo(Environment.ProcessPath!, ["torch-epoch", "--child", engine, "--data", folder, "--epochs", $"{epochs}",
+            : new ProcessStartInfo(Environment.ProcessPath!, [.. SelfArguments(), "torch-epoch", "--child", engine, "--data", folder, "--epochs", $"{epochs}",
                 "--threads", $"{threads}", .. trainSize is null ? Array.Empty<string>() : ["--train-size", trainSize]]);
         start.RedirectStandardOutput = true;
         using var process = Process.Start(start)!;
@@ -74,6 +74,10 @@ internal static class TorchEpochBench
         return new EngineRun([.. perEpoch.Select(f => Number(f[2]))], [.. perEpoch.Select(f => Number(f[3]))],
             Number(lines.Single(l => l.StartsWith("peak ", StringComparison.Ordinal)).Split(' ')[1]));
     }
+
+    /// <summary>What runs this benchmark again: nothing beside the apphost, the assembly after `dotnet` (dotnet VaePipeline.Bench.dll).</summary>
+    private static string[] SelfArguments() =>
+        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? [typeof(TorchEpochBench).Assembly.Location] : [];
 
     private static void Child(string engine, string folder, int epochs, int threads, int? trainSize)
     {
