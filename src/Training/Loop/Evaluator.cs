@@ -1,3 +1,4 @@
+using System.Buffers;
 using VaePipeline.Model;
 using VaePipeline.Data;
 using VaePipeline.Numerics;
@@ -46,20 +47,33 @@ public sealed class Evaluator
     {
         var pixels = new PixelEncoder(config.Binarization, EvaluationSeed);
         int capacity = Math.Min(Batch, split.Count), d = config.Latent;
-        var x = new float[capacity * P];
-        var eps = new float[capacity * d];
-        double sumLogLik = 0, sumKl = 0;
-        for (int start = 0; start < split.Count; start += capacity)
+        // The staging buffers (3 MB of pixels) are rented: training scores the test split after every epoch, and a
+        // new large array each time grew the native engine's resident memory by 3 MB an epoch, 157 to 394 MB over 100
+        // epochs, before the garbage collector's first full collection returned any of it.
+        var pool = ArrayPool<float>.Shared;
+        float[] x = pool.Rent(capacity * P), eps = pool.Rent(capacity * d);
+        var indices = new int[capacity];
+        try
         {
-            int rows = Math.Min(capacity, split.Count - start);
-            var indices = Enumerable.Range(start, rows).ToArray();
-            pixels.Fill(split, indices, draw: 0, x);
-            Rng.For(EvaluationSeed, RngStream.Evaluation, start).FillGaussian(eps.AsSpan(0, rows * d));
-            var terms = score(x.AsSpan(0, rows * P), eps.AsSpan(0, rows * d), rows);
-            sumLogLik += terms.LogLikelihood;
-            sumKl += terms.Kl;
+            double sumLogLik = 0, sumKl = 0;
+            for (int start = 0; start < split.Count; start += capacity)
+            {
+                int rows = Math.Min(capacity, split.Count - start);
+                for (int i = 0; i < rows; i++)
+                    indices[i] = start + i;
+                pixels.Fill(split, indices.AsSpan(0, rows), draw: 0, x);
+                Rng.For(EvaluationSeed, RngStream.Evaluation, start).FillGaussian(eps.AsSpan(0, rows * d));
+                var terms = score(x.AsSpan(0, rows * P), eps.AsSpan(0, rows * d), rows);
+                sumLogLik += terms.LogLikelihood;
+                sumKl += terms.Kl;
+            }
+            return new ElboTotals((sumLogLik - sumKl) / split.Count, sumLogLik / split.Count, sumKl / split.Count);
         }
-        return new ElboTotals((sumLogLik - sumKl) / split.Count, sumLogLik / split.Count, sumKl / split.Count);
+        finally
+        {
+            pool.Return(x);
+            pool.Return(eps);
+        }
     }
 
     /// <summary>Scores one batch of at most <see cref="Batch"/> rows: see <see cref="ITrainingEngine.Score"/>.</summary>
