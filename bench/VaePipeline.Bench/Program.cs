@@ -20,6 +20,9 @@ const string Usage = """
               (bench/peers/torch_train.py), each in its own process, alternating round by round
               options: --epochs N (2)  --rounds N (2)  --threads N (0: all)  --engines native,torch,pytorch
                        --train-size N (native and torch only)  --data DIR
+      train-process  whole-process wall time of vae train --epochs N against the same run in PyTorch
+              (bench/peers/torch_train.py: loading, the epochs, the test ELBO, a checkpoint), alternating round by round
+              options: --epochs N (1)  --rounds N (5)  --threads N (0: all)  --vae PATH (the Release build's)  --data DIR
       mlnet   ML.NET Transform of the 10,000 test digits to latents: EncodeVae (batched) against ApplyOnnxModel, alternating
               options: --model FILE (onnx/encoder.onnx)  --data DIR
     """;
@@ -42,6 +45,9 @@ switch (args.FirstOrDefault())
         return 0;
     case "torch-epoch":
         await TorchEpochBench.Run(args[1..]);
+        return 0;
+    case "train-process":
+        await TrainProcessBench.Run(args[1..]);
         return 0;
     case "mlnet":
         await MlNetBench.Run(args[1..]);

@@ -36,7 +36,7 @@ internal static class TorchEpochBench
         if (trainSize is not null && engines.Contains("pytorch")) throw new ArgumentException("--train-size is for native and torch only: the PyTorch peer trains on all 60,000 images");
         int cores = threads == 0 ? Environment.ProcessorCount : threads;
         Console.WriteLine($"torch-epoch benchmark: K&W 784-500-2 tanh, batch 100, {trainSize ?? "60,000"} images, {epochs} epoch(s) per run, " +
-                          $"{rounds} round(s) of {string.Join(", ", engines)}, {cores} thread(s); load average now {LoadAverage()}");
+                          $"{rounds} round(s) of {string.Join(", ", engines)}, {cores} thread(s); load average now {Machine.LoadAverage()}");
 
         var runs = engines.ToDictionary(e => e, _ => new List<EngineRun>());
         for (int round = 1; round <= rounds; round++)
@@ -48,7 +48,7 @@ internal static class TorchEpochBench
                                   $"   RSS after each epoch MB {string.Join(" ", run.ResidentMb.Select(m => m.ToString("F0", CultureInfo.InvariantCulture)))}   peak {run.PeakMb:F0} MB");
             }
 
-        Console.WriteLine($"{"engine",-8} {"best s",8} {"median s",9} {"peak MB",8}   (over every epoch of every round; load average now {LoadAverage()})");
+        Console.WriteLine($"{"engine",-8} {"best s",8} {"median s",9} {"peak MB",8}   (over every epoch of every round; load average now {Machine.LoadAverage()})");
         foreach (var (engine, list) in runs)
         {
             var seconds = list.SelectMany(r => r.Seconds).Order().ToArray();
@@ -116,8 +116,6 @@ internal static class TorchEpochBench
     /// <summary>A kB field of /proc/self/status: VmRSS (resident now) or VmHWM (the peak).</summary>
     private static double Status(string field) =>
         Number(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field, StringComparison.Ordinal))[field.Length..].Trim().Split(' ')[0]);
-
-    private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
     private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 }
