@@ -7,11 +7,20 @@ namespace VaePipeline.Training.Engine.Cpu;
 /// </summary>
 internal sealed unsafe class GemmScratch
 {
-    /// <summary>Floats in the packed A block (MC × KC, when A needs packing): a quarter of the 1 MB L2.</summary>
-    public const int PackedACapacity = 64 * 1024;
+    /// <summary>
+    /// The level-2 cache the blocks are sized for: this core's, within 256 KB–4 MB so that a block always holds a
+    /// full-depth micro-panel and an odd report cannot ask for a huge buffer.
+    /// </summary>
+    private static readonly int L2Bytes = Math.Clamp(CpuCaches.L2Bytes, 256 << 10, 4 << 20);
 
-    /// <summary>Floats in the packed B block (KC × NC): half of L2, so the panels just packed are still there when read.</summary>
-    public const int PackedBCapacity = 128 * 1024;
+    /// <summary>Floats in the packed A block (MC × KC, when A needs packing): a quarter of L2 (64k floats of a 1 MB L2).</summary>
+    public static readonly int PackedACapacity = L2Bytes / 4 / sizeof(float);
+
+    /// <summary>
+    /// Floats in the packed B block (KC × NC): half of L2, so the panels just packed are still there when read. Only
+    /// how much is packed at a time depends on the cache, never how a sum is formed: that is fixed by k alone.
+    /// </summary>
+    public static readonly int PackedBCapacity = L2Bytes / 2 / sizeof(float);
 
     /// <summary>Floats in the edge-tile buffer: room for one tile of the widest path.</summary>
     private const int EdgeCapacity = MicroKernel.Rows * 2 * 16;
