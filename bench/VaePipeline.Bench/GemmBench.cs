@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using VaePipeline.Training.Engine.Cpu;
 
 namespace VaePipeline.Bench;
 
-/// <summary>Times <see cref="Sgemm.Multiply"/> on every GEMM shape of one VAE training step (batch 100).</summary>
+/// <summary>Times <see cref="Sgemm.Multiply"/> on every GEMM shape of one VAE training step (default: the K&amp;W model at batch 100).</summary>
 internal static unsafe class GemmBench
 {
     private const double MinSecondsPerCase = 0.3;
@@ -15,31 +16,35 @@ internal static unsafe class GemmBench
     /// <param name="Core">One of the five large products that make up nearly all of a training step's flops.</param>
     private sealed record Shape(string Name, int M, int N, int K, bool TransA, bool TransB, bool Core, float Beta = 0f);
 
-    private static readonly Shape[] Shapes =
+    /// <summary>The GEMMs of one step of a 784-<paramref name="h"/>-2 model at batch <paramref name="b"/>.</summary>
+    private static Shape[] Shapes(int b, int h) =>
     [
-        new("1 fwd enc X·W1ᵀ", 100, 500, 784, false, true, Core: true),
-        new("2 fwd dec H·W2ᵀ", 100, 784, 500, false, true, Core: true),
-        new("3 grad dW1 dYᵀ·X", 500, 784, 100, true, false, Core: true, Beta: 1f),
-        new("4 grad dW2 dYᵀ·H", 784, 500, 100, true, false, Core: true),
-        new("5 grad dX dL·W", 100, 500, 784, false, false, Core: true),
-        new("6 latent Z·Wᵀ", 100, 500, 2, false, true, Core: false),
-        new("6 latent H·Wᵀ", 100, 4, 500, false, true, Core: false),
-        new("6 latent dYᵀ·H", 4, 500, 100, true, false, Core: false),
-        new("6 latent dYᵀ·Z", 500, 2, 100, true, false, Core: false),
-        new("6 latent dL·W", 100, 500, 4, false, false, Core: false),
-        new("6 latent dL·W", 100, 2, 500, false, false, Core: false),
+        new("1 fwd enc X·W1ᵀ", b, h, 784, false, true, Core: true),
+        new("2 fwd dec H·W2ᵀ", b, 784, h, false, true, Core: true),
+        new("3 grad dW1 dYᵀ·X", h, 784, b, true, false, Core: true, Beta: 1f),
+        new("4 grad dW2 dYᵀ·H", 784, h, b, true, false, Core: true),
+        new("5 grad dX dL·W", b, h, 784, false, false, Core: true),
+        new("6 latent Z·Wᵀ", b, h, 2, false, true, Core: false),
+        new("6 latent H·Wᵀ", b, 4, h, false, true, Core: false),
+        new("6 latent dYᵀ·H", 4, h, b, true, false, Core: false),
+        new("6 latent dYᵀ·Z", h, 2, b, true, false, Core: false),
+        new("6 latent dL·W", b, h, 4, false, false, Core: false),
+        new("6 latent dL·W", b, 2, h, false, false, Core: false),
     ];
 
     private static readonly int[] ThreadCounts = [1, 2];
 
-    public static void Run()
+    public static void Run(string[] args)
     {
-        Console.WriteLine($"Sgemm, {Environment.ProcessorCount} logical cores; per row the best mean of {BatchSeconds * 1e3:F0} ms batches over ≥ {MinSecondsPerCase} s");
+        int batch = int.Parse(BenchArgs.Value(args, "--batch-size") ?? "100", CultureInfo.InvariantCulture);
+        int hidden = int.Parse(BenchArgs.Value(args, "--hidden") ?? "500", CultureInfo.InvariantCulture);
+        Console.WriteLine($"Sgemm on the shapes of 784-{hidden}-2 at batch {batch}, {Environment.ProcessorCount} logical cores; " +
+                          $"per row the best mean of {BatchSeconds * 1e3:F0} ms batches over ≥ {MinSecondsPerCase} s");
         Console.WriteLine();
         Console.WriteLine($"{"shape",-18} {"m",5} {"n",5} {"k",5} {"op",3} {"thr",3} {"ms/call",9} {"GFLOP/s",8}");
         var coreSeconds = new double[ThreadCounts.Length];
         double coreFlops = 0;
-        foreach (Shape shape in Shapes)
+        foreach (Shape shape in Shapes(batch, hidden))
         {
             double flops = 2.0 * shape.M * shape.N * shape.K;
             if (shape.Core)

@@ -4,7 +4,8 @@ const string Usage = """
     usage: VaePipeline.Bench <benchmark> [options]
 
     benchmarks:
-      gemm    Sgemm on the VAE's matrix shapes, 1 and 2 threads: ms per call and GFLOP/s
+      gemm    Sgemm on the VAE's matrix shapes, 1 and 2 threads: ms per call, GFLOP/s and the share of an FMA-only loop's rate
+              options: --batch-size N (100)  --hidden N (500)
       epoch   training epochs of the K&W model (784-500-2 tanh, batch 100, 60,000 images): s/epoch, GFLOP/s, peak memory
               options: --epochs N (3)  --batch-size N (100)  --hidden N[,N…] (500)  --threads N (0: all)  --data DIR
                        --breakdown (also seconds per epoch in each kind of kernel call)
@@ -30,7 +31,7 @@ const string Usage = """
 switch (args.FirstOrDefault())
 {
     case "gemm":
-        GemmBench.Run();
+        GemmBench.Run(args[1..]);
         return 0;
     case "epoch":
         await EpochBench.Run(args[1..]);

@@ -6,9 +6,9 @@ namespace VaePipeline.Bench;
 
 /// <summary>
 /// Wraps a backend and adds up the wall time of each kind of kernel call, so `bench -- epoch --breakdown` can say
-/// where a step's time goes (GEMMs by shape, each element-wise kernel). Labels carry the shapes, so the test-ELBO
-/// pass (1,000 rows) stays apart from the training steps. Two clock reads and a label cost well under a microsecond a
-/// call, a few dozen calls a step of milliseconds.
+/// where a step's time goes (GEMMs by shape, each element-wise kernel). Labels carry the shapes; while
+/// <see cref="Paused"/> (the test-ELBO pass) nothing is counted, since at batch 1,000 its calls have the training steps'
+/// shapes. Two clock reads and a label cost well under a microsecond a call, a few dozen calls a step of milliseconds.
 /// </summary>
 internal sealed class TimedBackend(IBackend inner) : IBackend
 {
@@ -98,8 +98,12 @@ internal sealed class TimedBackend(IBackend inner) : IBackend
         _totals.OrderByDescending(t => t.Value.Ticks)
             .Select(t => (t.Key, (double)t.Value.Ticks / Stopwatch.Frequency, t.Value.Calls));
 
+    /// <summary>While true, calls run but are not counted.</summary>
+    public bool Paused { get; set; }
+
     private void Add(string kind, long start)
     {
+        if (Paused) return;
         long elapsed = Stopwatch.GetTimestamp() - start;
         var (ticks, calls) = _totals.GetValueOrDefault(kind);
         _totals[kind] = (ticks + elapsed, calls + 1);
