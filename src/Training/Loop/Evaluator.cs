@@ -48,7 +48,7 @@ public sealed class Evaluator
         var pixels = new PixelEncoder(config.Binarization, EvaluationSeed);
         int capacity = Math.Min(Batch, split.Count), d = config.Latent;
         // The staging buffers (3 MB of pixels) are rented: training scores the test split after every epoch, and a
-        // new large array each time grew the native engine's resident memory by 3 MB an epoch, 157 to 394 MB over 100
+        // new large array each time grew the native engine's resident memory by 3 MB an epoch, 157 to 395 MB over 100
         // epochs, before the garbage collector's first full collection returned any of it.
         var pool = ArrayPool<float>.Shared;
         float[] x = pool.Rent(capacity * P), eps = pool.Rent(capacity * d);

@@ -77,7 +77,7 @@ public class EvaluatorTests
     public void Scoring_a_split_again_allocates_no_new_staging()
     {
         // Training scores the test split after every epoch; a fresh 3 MB staging array each time grew the resident
-        // memory of a 100-epoch run from 157 to 394 MB.
+        // memory of a 100-epoch run from 157 to 395 MB.
         var (model, backend) = Trained.Value;
         var thousand = new VaePipeline.Data.MnistSplit(Mnist.Test.Pixels[..(1000 * 784)], Mnist.Test.Labels[..1000]);
         var evaluator = new Evaluator(model, backend);
