@@ -9,9 +9,10 @@ internal unsafe struct GemmJob
 {
     /// <summary>
     /// Longest stretch of k multiplied per packed block (KC): a B micro-panel of 256 × 32 floats is 32 KB, which
-    /// stays in Zen 4's and Zen 5's 48 KB L1 while every A micro-panel of the block streams past it (AVX2's panels
-    /// are half as wide: 16 KB in Zen 3's 32 KB). k is cut into equal blocks that depend on k alone, not on the
-    /// cache, so the order of each element's additions, and with it every bit of a run, is the same on any machine.
+    /// stays in Zen 5's 48 KB L1 while every A micro-panel of the block streams past it, but fills all of Zen 4's
+    /// 32 KB L1 (unmeasured: no Zen 4 machine was at hand since this was written); AVX2's panels are half as wide,
+    /// 16 KB in Zen 3's 32 KB. k is cut into equal blocks that depend on k alone, not on the cache, so the order of
+    /// each element's additions, and with it every bit of a run, is the same on any machine.
     /// </summary>
     private const int MaxDepthBlock = 256;
 
