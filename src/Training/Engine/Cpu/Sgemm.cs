@@ -19,8 +19,8 @@ public static unsafe class Sgemm
     private const double MinWorkPerThread = 2e5;
 
     /// <summary>
-    /// What writing one element of C costs, in flops of the same time: a product with a shallow k is mostly tiles
-    /// stored (100×500×2, 0.2 MFLOP, took 13 µs on one thread: 50,000 elements at ~0.26 ns).
+    /// What writing one element of C costs, in flops of the same time, on the low side: a product with a shallow k is
+    /// mostly tiles stored (100×500×2, 0.2 MFLOP, took 13 µs on one thread, about 50 flops' time per element).
     /// </summary>
     private const double WorkPerOutput = 32;
 
