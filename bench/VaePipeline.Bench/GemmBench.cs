@@ -45,9 +45,10 @@ internal static unsafe class GemmBench
         // shared host the cores' rate moves between moments and one low reading would flatter the products.
         double[] peakBefore = ThreadCounts.Select(FmaPeak.Measure).ToArray();
         Console.WriteLine($"{"shape",-18} {"m",5} {"n",5} {"k",5} {"op",3} {"thr",3} {"ms/call",9} {"GFLOP/s",8}");
+        Shape[] shapes = Shapes(batch, hidden);
         var coreSeconds = new double[ThreadCounts.Length];
         double coreFlops = 0;
-        foreach (Shape shape in Shapes(batch, hidden))
+        foreach (Shape shape in shapes)
         {
             double flops = 2.0 * shape.M * shape.N * shape.K;
             if (shape.Core)
@@ -64,7 +65,7 @@ internal static unsafe class GemmBench
 
         // The same five products called one after another on their own operands, as a training step calls them:
         // each then finds its operands where the previous products left the caches, not warm from its own last call.
-        Shape[] core = Shapes(batch, hidden).Where(s => s.Core).ToArray();
+        Shape[] core = shapes.Where(s => s.Core).ToArray();
         var inTurn = new double[ThreadCounts.Length];
         using (var operands = new OperandSet(core))
         {
