@@ -75,7 +75,7 @@ internal static unsafe class GemmBench
                 inTurn[t] = Best(() =>
                 {
                     foreach (var call in operands.Calls)
-                        call(threads);
+                        call(Sgemm.BestPath, threads);
                 });
             }
         }
@@ -88,13 +88,43 @@ internal static unsafe class GemmBench
             Console.WriteLine($"shapes 1-5, {ThreadCounts[t]} thread(s): each alone {Rate(coreSeconds[t])}; in turn {Rate(inTurn[t])} " +
                               $"of the {peak:F0} GFLOP/s an FMA-only loop reached at its faster of before and after ({peakBefore[t]:F0}, {after:F0})");
         }
+        ComparePaths(core, coreFlops);
+    }
+
+    /// <summary>
+    /// Where the CPU runs more than one vector path: the five products in turn on each, beside each path's own FMA-only
+    /// loop, so the choice <see cref="SimdChoice"/> made from the loops alone can be checked against the products.
+    /// </summary>
+    private static void ComparePaths(Shape[] core, double coreFlops)
+    {
+        SimdPath[] paths = SimdChoice.Supported.Where(p => p != SimdPath.Scalar).ToArray();
+        if (paths.Length < 2)
+            return;
+        Console.WriteLine();
+        Console.WriteLine($"shapes 1-5 in turn on each SIMD path (this process uses {Sgemm.BestPath.Name()}" +
+                          $"{(SimdChoice.Current.Reason is { } reason ? $": {reason}" : "")}):");
+        using var operands = new OperandSet(core);
+        foreach (int threads in ThreadCounts)
+        {
+            foreach (SimdPath path in paths)
+            {
+                double seconds = Best(() =>
+                {
+                    foreach (var call in operands.Calls)
+                        call(path, threads);
+                });
+                double rate = coreFlops / seconds / 1e9, peak = FmaPeak.Measure(threads, path);
+                Console.WriteLine($"  {path.Name(),-8} {threads} thread(s): {seconds * 1e3:F3} ms, {rate:F1} GFLOP/s = {rate / peak:P0} " +
+                                  $"of its FMA-only loop's {peak:F0}");
+            }
+        }
     }
 
     /// <summary>Seconds per call of one shape on its own operands.</summary>
     private static double TimeCall(Shape shape, int threads)
     {
         using var operands = new OperandSet([shape]);
-        return Best(() => operands.Calls[0](threads));
+        return Best(() => operands.Calls[0](Sgemm.BestPath, threads));
     }
 
     /// <summary>Seconds per call: warm up, then the fastest of many ~20 ms batches.</summary>
@@ -136,11 +166,12 @@ internal static unsafe class GemmBench
             {
                 float* a = Filled(s.M * s.K, random), b = Filled(s.K * s.N, random), c = Filled(s.M * s.N, random);
                 int lda = s.TransA ? s.M : s.K, ldb = s.TransB ? s.K : s.N;
-                return (Action<int>)(threads => Sgemm.Multiply(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, lda, b, ldb, s.Beta, c, s.N, threads));
+                return (Action<SimdPath, int>)((path, threads) =>
+                    Sgemm.Multiply(path, s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, lda, b, ldb, s.Beta, c, s.N, threads));
             }).ToArray();
         }
 
-        public Action<int>[] Calls { get; }
+        public Action<SimdPath, int>[] Calls { get; }
 
         private float* Filled(int length, Random random)
         {

@@ -12,16 +12,19 @@ namespace VaePipeline.Training.Engine.Cpu;
 /// </summary>
 public sealed unsafe partial class CpuBackend : IBackend
 {
+    private readonly SimdChoice _simd;
+
     public CpuBackend(int threads = 0)
     {
         if (threads < 0) throw new ArgumentException($"thread count must be ≥ 0 (got {threads})");
         Threads = threads == 0 ? Environment.ProcessorCount : threads;
+        _simd = SimdChoice.Current; // a bad VAE_CPU_SIMD fails here, not in the first product
     }
 
     public int Threads { get; }
 
     public string Description =>
-        $"cpu ({Threads} thread{(Threads == 1 ? "" : "s")}, {Sgemm.BestPath.Name()})";
+        $"cpu ({Threads} thread{(Threads == 1 ? "" : "s")}, {_simd.Path.Name()}{(_simd.Reason is null ? "" : $": {_simd.Reason}")})";
 
     public Slice Allocate(int length) => new(new CpuMemory(length), 0, length);
 

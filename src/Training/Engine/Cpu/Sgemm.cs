@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace VaePipeline.Training.Engine.Cpu;
 
@@ -24,11 +23,8 @@ public static unsafe class Sgemm
     /// </summary>
     private const double WorkPerOutput = 32;
 
-    /// <summary>The instruction set <see cref="Multiply"/> uses on this machine.</summary>
-    internal static SimdPath BestPath { get; } =
-        Vector512.IsHardwareAccelerated ? SimdPath.Vector512
-        : Vector256.IsHardwareAccelerated && Fma.IsSupported ? SimdPath.Vector256
-        : SimdPath.Scalar;
+    /// <summary>The instruction set <see cref="Multiply"/> uses in this process (<see cref="SimdChoice"/>).</summary>
+    internal static SimdPath BestPath => SimdChoice.Current.Path;
 
     /// <summary>
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, all row-major.
