@@ -96,20 +96,14 @@ internal static class GpuEpochBench
     /// <summary>The PyTorch peer's best epoch in seconds, or null (its output shown) when it fails.</summary>
     private static double? Peer(string python, string script, string mnist, int batch, int hidden, int epochs)
     {
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { script, mnist, "--batch-size", $"{batch}", "--hidden", $"{hidden}", "--epochs", $"{epochs}" })
-            start.ArgumentList.Add(a);
         try
         {
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Console.Write(output.Replace("\n", "\n  ").Insert(0, "  PyTorch: "));
+            var run = ChildRun.Of(python, [script, mnist, "--batch-size", $"{batch}", "--hidden", $"{hidden}", "--epochs", $"{epochs}"]);
+            Console.Write(run.Output.Replace("\n", "\n  ").Insert(0, "  PyTorch: "));
             Console.WriteLine();
-            var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("best_epoch_seconds ", StringComparison.Ordinal));
-            if (process.ExitCode == 0 && line is not null) return double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
-            Console.WriteLine($"  PyTorch peer exited {process.ExitCode}: {error.Result.Trim()}");
+            var line = run.Output.Split('\n').FirstOrDefault(l => l.StartsWith("best_epoch_seconds ", StringComparison.Ordinal));
+            if (run.ExitCode == 0 && line is not null) return double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
+            Console.WriteLine($"  PyTorch peer exited {run.ExitCode}: {run.Errors.Trim()}");
         }
         catch (System.ComponentModel.Win32Exception e)
         {

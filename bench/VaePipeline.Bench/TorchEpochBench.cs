@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using VaePipeline.Data;
 using VaePipeline.Model;
@@ -61,15 +60,11 @@ internal static class TorchEpochBench
     /// <summary>One engine's run in a process of its own; its output lines are "epoch N SECONDS RSS_MB", then "peak MB".</summary>
     private static EngineRun Start(string engine, string folder, int epochs, int threads, string? trainSize)
     {
-        var start = engine == "pytorch"
-            ? new ProcessStartInfo("/usr/bin/python3", [BenchArgs.InRepository("bench", "peers", "torch_train.py"), folder, $"{epochs}", $"{threads}"])
-            : new ProcessStartInfo(Environment.ProcessPath!, [.. SelfArguments(), "torch-epoch", "--child", engine, "--data", folder, "--epochs", $"{epochs}",
+        var (program, arguments) = engine == "pytorch"
+            ? ("/usr/bin/python3", (string[])[BenchArgs.InRepository("bench", "peers", "torch_train.py"), folder, $"{epochs}", $"{threads}"])
+            : (Environment.ProcessPath!, [.. SelfArguments(), "torch-epoch", "--child", engine, "--data", folder, "--epochs", $"{epochs}",
                 "--threads", $"{threads}", .. trainSize is null ? Array.Empty<string>() : ["--train-size", trainSize]]);
-        start.RedirectStandardOutput = true;
-        using var process = Process.Start(start)!;
-        var lines = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"the {engine} run exited with {process.ExitCode}");
+        var lines = ChildRun.Of(program, arguments).Succeeded($"the {engine} run").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var perEpoch = lines.Where(l => l.StartsWith("epoch ", StringComparison.Ordinal)).Select(l => l.Split(' ')).ToArray();
         return new EngineRun([.. perEpoch.Select(f => Number(f[2]))], [.. perEpoch.Select(f => Number(f[3]))],
             Number(lines.Single(l => l.StartsWith("peak ", StringComparison.Ordinal)).Split(' ')[1]));

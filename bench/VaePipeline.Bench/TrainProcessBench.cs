@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using VaePipeline.Data;
 
@@ -49,18 +48,7 @@ internal static class TrainProcessBench
             $"median vae {Median(ours),6:F2} s   PyTorch {Median(theirs),6:F2} s   ratio {Median(ours) / Median(theirs):F2}   (load average now {Machine.LoadAverage()})"));
     }
 
-    /// <summary>Seconds from start to exit of one process; its output is read and dropped, a failure is fatal.</summary>
-    private static double Time(string program, string[] arguments)
-    {
-        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        double seconds = clock.Elapsed.TotalSeconds;
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', arguments)} exited with {process.ExitCode}: {errors.Result}");
-        return seconds;
-    }
+    /// <summary>Seconds from start to exit of one process; its output is dropped, a failure is fatal.</summary>
+    private static double Time(string program, string[] arguments) =>
+        ChildRun.Of(program, arguments).Succeeded($"{Path.GetFileName(program)} {string.Join(' ', arguments)}").Seconds;
 }
