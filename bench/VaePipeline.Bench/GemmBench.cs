@@ -72,11 +72,7 @@ internal static unsafe class GemmBench
             for (int t = 0; t < ThreadCounts.Length; t++)
             {
                 int threads = ThreadCounts[t];
-                inTurn[t] = Best(() =>
-                {
-                    foreach (var call in operands.Calls)
-                        call(Sgemm.BestPath, threads);
-                });
+                inTurn[t] = Best(() => operands.CallInTurn(Sgemm.BestPath, threads));
             }
         }
 
@@ -108,11 +104,7 @@ internal static unsafe class GemmBench
         {
             foreach (SimdPath path in paths)
             {
-                double seconds = Best(() =>
-                {
-                    foreach (var call in operands.Calls)
-                        call(path, threads);
-                });
+                double seconds = Best(() => operands.CallInTurn(path, threads));
                 double rate = coreFlops / seconds / 1e9, peak = FmaPeak.Measure(threads, path);
                 Console.WriteLine($"  {path.Name(),-8} {threads} thread(s): {seconds * 1e3:F3} ms, {rate:F1} GFLOP/s = {rate / peak:P0} " +
                                   $"of its FMA-only loop's {peak:F0}");
@@ -172,6 +164,13 @@ internal static unsafe class GemmBench
         }
 
         public Action<SimdPath, int>[] Calls { get; }
+
+        /// <summary>Every product once, in order, as a training step calls them.</summary>
+        public void CallInTurn(SimdPath path, int threads)
+        {
+            foreach (var call in Calls)
+                call(path, threads);
+        }
 
         private float* Filled(int length, Random random)
         {
