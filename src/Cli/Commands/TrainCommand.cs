@@ -125,7 +125,6 @@ internal static class TrainCommand
         return outcome == TrainingOutcome.Completed ? 0 : 130;
     }
 
-    /// <summary>The native engine's backend: the CPU; its CUDA backend comes with issue 5 (branch gpu).</summary>
     /// <summary>The options given on the command line over <paramref name="model"/> and <paramref name="training"/>, checked.</summary>
     private static (VaeConfig Model, TrainingOptions Training) Settings(ParseResult parse, VaeConfig model, TrainingOptions training) =>
         (ModelFrom(parse, model).Validate(), TrainingFrom(parse, training).Validate());

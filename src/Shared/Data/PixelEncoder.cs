@@ -17,12 +17,6 @@ public sealed class PixelEncoder(Binarization binarization, ulong seed)
 
     public Binarization Binarization { get; } = binarization;
 
-    /// <summary>
-    /// Writes images <paramref name="indices"/> of <paramref name="split"/> into x [indices.Length, 784]. Dynamic
-    /// binarization draws x ~ Bernoulli(intensity) from a stream keyed by (<paramref name="draw"/>, image index): the
-    /// trainer passes the global step, so a resumed run draws the same pixels; evaluation passes a constant, so each
-    /// test image is binarized the same way whatever the batching.
-    /// </summary>
     /// <summary>One image's bytes to inputs, a vector of bytes at a time: it runs on every step's critical path.</summary>
     private void Convert(ReadOnlySpan<byte> image, Span<float> row)
     {
@@ -47,6 +41,12 @@ public sealed class PixelEncoder(Binarization binarization, ulong seed)
         for (; j < image.Length; j++) row[j] = _lookup[image[j]];
     }
 
+    /// <summary>
+    /// Writes images <paramref name="indices"/> of <paramref name="split"/> into x [indices.Length, 784]. Dynamic
+    /// binarization draws x ~ Bernoulli(intensity) from a stream keyed by (<paramref name="draw"/>, image index): the
+    /// trainer passes the global step, so a resumed run draws the same pixels; evaluation passes a constant, so each
+    /// test image is binarized the same way whatever the batching.
+    /// </summary>
     public void Fill(MnistSplit split, ReadOnlySpan<int> indices, long draw, Span<float> x)
     {
         var pixels = split.Pixels.AsSpan();
