@@ -6,7 +6,7 @@ namespace VaePipeline.Bench;
 
 /// <summary>
 /// What the cores deliver right now on <see cref="FmaLoop"/>, at the vector width the GEMM uses in this process
-/// (AVX-512, AVX2 or scalar): the ceiling for the GEMM and the epoch, measured next to them because on a shared host
+/// (AVX-512, AVX2, NEON or SSE, or scalar): the ceiling for the GEMM and the epoch, measured next to them because on a shared host
 /// it moves (two vCPUs may land on one core).
 /// </summary>
 internal static class FmaPeak
@@ -24,6 +24,7 @@ internal static class FmaPeak
     {
         SimdPath.Vector512 => Measure<Lanes512, Vector512<float>>(threads),
         SimdPath.Vector256 => Measure<Lanes256, Vector256<float>>(threads),
+        SimdPath.Vector128 => Measure<Lanes128, Vector128<float>>(threads),
         _ => Measure<LanesScalar, float>(threads),
     };
 

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using VaePipeline.Training.Engine;
 using VaePipeline.Training.Engine.Cpu;
 
@@ -6,8 +7,9 @@ namespace VaePipeline.Tests.Engine;
 
 public sealed class SimdChoiceTests
 {
-    private static readonly SimdPath[] Avx2Cpu = [SimdPath.Scalar, SimdPath.Vector256];
-    private static readonly SimdPath[] Avx512Cpu = [SimdPath.Scalar, SimdPath.Vector256, SimdPath.Vector512];
+    private static readonly SimdPath[] Arm64Cpu = [SimdPath.Scalar, SimdPath.Vector128];
+    private static readonly SimdPath[] Avx2Cpu = [SimdPath.Scalar, SimdPath.Vector128, SimdPath.Vector256];
+    private static readonly SimdPath[] Avx512Cpu = [SimdPath.Scalar, SimdPath.Vector128, SimdPath.Vector256, SimdPath.Vector512];
 
     private static double NotMeasured() => throw new InvalidOperationException("the FMA loops should not run");
 
@@ -16,6 +18,7 @@ public sealed class SimdChoiceTests
     {
         var choice = SimdChoice.Make(null, Avx2Cpu, NotMeasured);
         Assert.Equal(new SimdChoice(SimdPath.Vector256, null), choice);
+        Assert.Equal(SimdPath.Vector128, SimdChoice.Make(null, Arm64Cpu, NotMeasured).Path);
         Assert.Equal(SimdPath.Scalar, SimdChoice.Make("", [SimdPath.Scalar], NotMeasured).Path);
     }
 
@@ -38,6 +41,8 @@ public sealed class SimdChoiceTests
     [InlineData("avx2", "Vector256")]
     [InlineData(" AVX-512 ", "Vector512")]
     [InlineData("avx512", "Vector512")]
+    [InlineData("neon", "Vector128")]
+    [InlineData("sse", "Vector128")]
     [InlineData("Scalar", "Scalar")]
     public void TheVariableSetsThePathWithoutMeasuring(string requested, string expected)
     {
@@ -51,7 +56,9 @@ public sealed class SimdChoiceTests
     {
         var unsupported = Assert.Throws<TrainingDeviceException>(() => SimdChoice.Make("avx512", Avx2Cpu, NotMeasured));
         Assert.Contains("cannot run AVX-512", unsupported.Message);
-        Assert.Contains("scalar, AVX2", unsupported.Message);
+        Assert.Contains("scalar, ", unsupported.Message);
+        Assert.EndsWith(", AVX2)", unsupported.Message);
+        Assert.Throws<TrainingDeviceException>(() => SimdChoice.Make("avx2", Arm64Cpu, NotMeasured));
         var unknown = Assert.Throws<TrainingDeviceException>(() => SimdChoice.Make("sse4", Avx512Cpu, NotMeasured));
         Assert.Contains("VAE_CPU_SIMD=sse4 names no SIMD path", unknown.Message);
     }
@@ -62,6 +69,8 @@ public sealed class SimdChoiceTests
         Assert.Contains(SimdChoice.Current.Path, SimdChoice.Supported);
         Assert.Equal(SimdPath.Scalar, SimdChoice.Supported[0]);
         Assert.Equal(Vector512.IsHardwareAccelerated, SimdChoice.Supported.Contains(SimdPath.Vector512));
+        // Every CPU .NET runs the trainer on with SIMD has a 128-bit path with FMA: ARM64, and x64 from AVX2 on.
+        Assert.Equal(Vector256.IsHardwareAccelerated || AdvSimd.Arm64.IsSupported, SimdChoice.Supported.Contains(SimdPath.Vector128));
     }
 
     [Fact]
@@ -70,6 +79,7 @@ public sealed class SimdChoiceTests
         // Twelve chains of c ← 0.999·c + 0.001 from 0.001, summed: the same value at every width, since each lane is the
         // same scalar chain of fused operations.
         float scalar = FmaLoop.Run<LanesScalar, float>(1000);
+        Assert.Equal(scalar, FmaLoop.Run<Lanes128, Vector128<float>>(1000));
         Assert.Equal(scalar, FmaLoop.Run<Lanes256, Vector256<float>>(1000));
         Assert.Equal(scalar, FmaLoop.Run<Lanes512, Vector512<float>>(1000));
         double chain = 0.001;

@@ -76,6 +76,10 @@ public static unsafe class Sgemm
                 body = &GemmJob.RunPart<Lanes256, Vector256<float>>;
                 job.Plan(maxThreads, MicroKernel.Columns<Lanes256, Vector256<float>>());
                 break;
+            case SimdPath.Vector128:
+                body = &GemmJob.RunPart<Lanes128, Vector128<float>>;
+                job.Plan(maxThreads, MicroKernel.Columns<Lanes128, Vector128<float>>());
+                break;
             default:
                 body = &GemmJob.RunPart<LanesScalar, float>;
                 job.Plan(maxThreads, MicroKernel.Columns<LanesScalar, float>());

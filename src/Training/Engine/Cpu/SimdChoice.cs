@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace VaePipeline.Training.Engine.Cpu;
@@ -9,7 +10,8 @@ namespace VaePipeline.Training.Engine.Cpu;
 /// parts, Intel server cores), doing twice AVX2's work per instruction. Where they are double-pumped on 256-bit units
 /// (Zen 4) they deliver no more flops than AVX2, and the wider path only doubles the tile and its B micro-panel (32 KB
 /// at KC = 256, all of Zen 4's L1D), so AVX2 is taken there. A few milliseconds of <see cref="FmaLoop"/> at each width,
-/// on first use, tell the two apart; <c>VAE_CPU_SIMD</c> = avx512, avx2 or scalar sets the path instead.
+/// on first use, tell the two apart. ARM64 has neither and takes the 128-bit path (NEON), as does an x64 CPU with FMA3
+/// but no AVX2 (SSE). <c>VAE_CPU_SIMD</c> = avx512, avx2, neon, sse (both the 128-bit path) or scalar sets the path instead.
 /// </summary>
 internal sealed record SimdChoice(SimdPath Path, string? Reason)
 {
@@ -41,7 +43,7 @@ internal sealed record SimdChoice(SimdPath Path, string? Reason)
         if (!string.IsNullOrWhiteSpace(requested))
         {
             SimdPath path = Parse(requested)
-                ?? throw new TrainingDeviceException($"{Variable}={requested} names no SIMD path: use avx512, avx2 or scalar");
+                ?? throw new TrainingDeviceException($"{Variable}={requested} names no SIMD path: use avx512, avx2, neon, sse or scalar");
             if (!supported.Contains(path))
                 throw new TrainingDeviceException(
                     $"{Variable}={requested}: this CPU cannot run {path.Name()} (it runs {string.Join(", ", supported.Select(p => p.Name()))})");
@@ -60,6 +62,8 @@ internal sealed record SimdChoice(SimdPath Path, string? Reason)
     private static SimdPath[] FindSupported()
     {
         var paths = new List<SimdPath> { SimdPath.Scalar };
+        if (Vector128.IsHardwareAccelerated && (Fma.IsSupported || AdvSimd.Arm64.IsSupported))
+            paths.Add(SimdPath.Vector128);
         if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
             paths.Add(SimdPath.Vector256);
         if (Vector512.IsHardwareAccelerated)
@@ -71,6 +75,7 @@ internal sealed record SimdChoice(SimdPath Path, string? Reason)
     {
         "avx512" or "avx-512" => SimdPath.Vector512,
         "avx2" => SimdPath.Vector256,
+        "neon" or "sse" => SimdPath.Vector128,
         "scalar" => SimdPath.Scalar,
         _ => null,
     };

@@ -1,9 +1,12 @@
+using System.Runtime.Intrinsics.Arm;
+
 namespace VaePipeline.Training.Engine.Cpu;
 
 /// <summary>The instruction sets <see cref="Sgemm"/> has a kernel for.</summary>
 internal enum SimdPath
 {
     Scalar,
+    Vector128,
     Vector256,
     Vector512,
 }
@@ -15,6 +18,7 @@ internal static class SimdPaths
     {
         SimdPath.Vector512 => "AVX-512",
         SimdPath.Vector256 => "AVX2",
+        SimdPath.Vector128 => AdvSimd.Arm64.IsSupported ? "NEON" : "SSE",
         _ => "scalar",
     };
 }
