@@ -4,7 +4,9 @@ using VaePipeline.Model;
 using VaePipeline.Training.Engine;
 using VaePipeline.Training.Engine.Cpu;
 using VaePipeline.Training.Loop;
+#if TORCH_ENGINE
 using VaePipeline.Training.Torch;
+#endif
 
 namespace VaePipeline.Bench;
 
@@ -16,7 +18,11 @@ namespace VaePipeline.Bench;
 /// </summary>
 internal static class TorchEpochBench
 {
+#if TORCH_ENGINE
     private static readonly string[] AllEngines = ["native", "torch", "pytorch"];
+#else
+    private static readonly string[] AllEngines = ["native", "pytorch"]; // no libtorch for this runtime (Directory.Build.props)
+#endif
 
     public static async Task Run(string[] args)
     {
@@ -83,7 +89,9 @@ internal static class TorchEpochBench
         var factory = engine switch
         {
             "native" => NativeEngine.On(backend!),
+#if TORCH_ENGINE
             "torch" => TorchEngine.On(TorchDevice.Open(TrainingDevice.Cpu, threads)),
+#endif
             _ => throw new ArgumentException($"--child: '{engine}' is not native or torch"),
         };
         string directory = Directory.CreateTempSubdirectory("vae-bench-").FullName;

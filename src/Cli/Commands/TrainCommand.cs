@@ -5,7 +5,9 @@ using VaePipeline.Training.Checkpoints;
 using VaePipeline.Training.Engine;
 using VaePipeline.Training.Loop;
 using VaePipeline.Training.Presets;
+#if TORCH_ENGINE
 using VaePipeline.Training.Torch;
+#endif
 
 namespace VaePipeline.Cli.Commands;
 
@@ -103,7 +105,7 @@ internal static class TrainCommand
         bool torch = parse.GetValue(Engine).Value == TrainingEngineKind.Torch;
         var native = torch ? null : TrainingDevices.Open(device, threads);
         using IBackend? backend = native?.Backend;
-        var engine = torch ? TorchEngine.On(TorchDevice.Open(device, threads)) : NativeEngine.On(backend!);
+        var engine = torch ? OpenTorch(device, threads) : NativeEngine.On(backend!);
         if (native is not null) Console.WriteLine(native.Line);
         var (train, test) = await DataOptions.Load(parse.GetValue(Data), cancellation);
 
@@ -124,6 +126,15 @@ internal static class TrainCommand
         var outcome = TrainingConsole.Run(trainer, directory, stop.Token);
         return outcome == TrainingOutcome.Completed ? 0 : 130;
     }
+
+    /// <summary>The torch engine on <paramref name="device"/>, where this build has it.</summary>
+    private static EngineFactory OpenTorch(TrainingDevice device, int threads) =>
+#if TORCH_ENGINE
+        TorchEngine.On(TorchDevice.Open(device, threads));
+#else
+        throw new ArgumentException($"--engine torch: this build has no torch engine, since TorchSharp publishes no libtorch for " +
+                                    $"{System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}; the native engine (the default) trains here");
+#endif
 
     /// <summary>The options given on the command line over <paramref name="model"/> and <paramref name="training"/>, checked.</summary>
     private static (VaeConfig Model, TrainingOptions Training) Settings(ParseResult parse, VaeConfig model, TrainingOptions training) =>
