@@ -6,8 +6,8 @@ namespace VaePipeline.Bench;
 
 /// <summary>
 /// What the cores deliver right now on <see cref="FmaLoop"/>, at the vector width the GEMM uses in this process
-/// (AVX-512, AVX2, NEON or SSE, or scalar): the ceiling for the GEMM and the epoch, measured next to them because on a shared host
-/// it moves (two vCPUs may land on one core).
+/// (AVX-512, AVX2, NEON or SSE, or scalar): the ceiling for the GEMM and the epoch, measured next to them because on a
+/// shared host it moves (two vCPUs may land on one core).
 /// </summary>
 internal static class FmaPeak
 {

@@ -9,9 +9,9 @@ namespace VaePipeline.Training.Engine.Cpu;
 /// <remarks>
 /// Six rows by two vectors is twelve independent accumulators, enough to cover the FMA latency (4 cycles on
 /// 2 pipes: at least 8 chains in flight). With the two B vectors and the A broadcast that is 15 registers, so
-/// one tile fits the 16 registers of AVX2 and SSE as well as the 32 of AVX-512 and NEON, and a single kernel serves all. An 8-row
-/// tile (19 zmm) measured no faster on the model's shapes: this one already runs at about 90% of an FMA-only
-/// loop, and a step's 8 loads per 12 FMAs are well within the core's load bandwidth.
+/// one tile fits the 16 registers of AVX2 and SSE as well as the 32 of AVX-512 and NEON, and a single kernel serves
+/// all. An 8-row tile (19 zmm) measured no faster on the model's shapes: this one already runs at about 90% of an
+/// FMA-only loop, and a step's 8 loads per 12 FMAs are well within the core's load bandwidth.
 /// </remarks>
 internal static unsafe class MicroKernel
 {
