@@ -1,5 +1,6 @@
 using VaePipeline.Bench;
-using VaePipeline.GpuCheck;
+using VaePipeline.Tests.Engine.Gpu;
+using VaePipeline.Tools;
 using VaePipeline.Training.Engine;
 
 const string Usage = """
@@ -22,7 +23,11 @@ switch (args.FirstOrDefault())
         return 0;
     }
     case "tests":
-        return TestRunner.Run();
+    {
+        using var device = new GpuTestDevice();
+        Console.WriteLine($"GPU tests on {device.Backend.Description}");
+        return TestRunner.Run(TestRunner.In(typeof(GpuTestDevice).Assembly, typeof(GpuTestDevice).Namespace!), device);
+    }
     case "gpu-epoch":
         return await GpuEpochBench.Run(args[1..]);
     default:

@@ -6,3 +6,5 @@ using System.Runtime.CompilerServices;
 [assembly: InternalsVisibleTo("VaePipeline.Bench")]
 // The GPU check (tools/gpu) compiles the GPU tests and the gpu-epoch benchmark from their own files, internals included.
 [assembly: InternalsVisibleTo("vae-gpu-check")]
+// The CPU check (tools/arm64) compiles the engine's tests from their own files, for runtimes the test project cannot build for.
+[assembly: InternalsVisibleTo("vae-cpu-check")]

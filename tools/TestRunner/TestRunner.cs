@@ -1,26 +1,20 @@
 using System.Reflection;
-using VaePipeline.Tests.Engine.Gpu;
 using Xunit.Sdk;
 
-namespace VaePipeline.GpuCheck;
+namespace VaePipeline.Tools;
 
 /// <summary>
-/// Runs the GPU tests compiled into this program as xunit would, without the SDK's test host: every [Fact] and every
-/// row of every [Theory] (InlineData, MemberData) of the classes in the GPU tests' namespace, one at a time, the
-/// collection's <see cref="GpuTestDevice"/> given to the classes that take it. Prints a line per test and
-/// "N passed, N failed".
+/// Runs tests compiled into a check program as xunit would, without the SDK's test host (tools/gpu and tools/arm64 run
+/// where there is none): every [Fact] and every row of every [Theory] (InlineData, MemberData) of the given classes,
+/// one at a time, a class whose constructor takes a parameter given <c>fixture</c>. Prints a line per test and
+/// "N passed, N failed"; returns 0 only when every test passed and there was at least one.
 /// </summary>
 internal static class TestRunner
 {
-    public static int Run()
+    public static int Run(IEnumerable<Type> classes, object? fixture = null)
     {
-        using var device = new GpuTestDevice();
-        Console.WriteLine($"GPU tests on {device.Backend.Description}");
         int passed = 0, failed = 0;
-        var classes = typeof(GpuTestDevice).Assembly.GetTypes()
-            .Where(t => t.Namespace == typeof(GpuTestDevice).Namespace && t.IsClass && !t.IsAbstract)
-            .OrderBy(t => t.Name);
-        foreach (var type in classes)
+        foreach (var type in classes.Where(t => t.IsClass && !t.IsAbstract).OrderBy(t => t.FullName))
             foreach (var method in type.GetMethods().Where(m => m.GetCustomAttribute<FactAttribute>() is not null).OrderBy(m => m.Name))
                 foreach (var row in Rows(method))
                 {
@@ -28,7 +22,7 @@ internal static class TestRunner
                     try
                     {
                         var ctor = type.GetConstructors().Single();
-                        var instance = ctor.Invoke(ctor.GetParameters().Length == 0 ? [] : [device]);
+                        var instance = ctor.Invoke(ctor.GetParameters().Length == 0 ? [] : [fixture]);
                         try { method.Invoke(instance, row); }
                         finally { (instance as IDisposable)?.Dispose(); }
                         passed++;
@@ -43,6 +37,9 @@ internal static class TestRunner
         Console.WriteLine($"{passed} passed, {failed} failed");
         return failed == 0 && passed > 0 ? 0 : 1;
     }
+
+    /// <summary>The classes of <paramref name="assembly"/> in namespace <paramref name="ns"/> exactly.</summary>
+    public static IEnumerable<Type> In(Assembly assembly, string ns) => assembly.GetTypes().Where(t => t.Namespace == ns);
 
     private static IEnumerable<object?[]> Rows(MethodInfo method)
     {

@@ -1,0 +1,10 @@
+using VaePipeline.Tests.Engine;
+using VaePipeline.Tests.Model;
+using VaePipeline.Tools;
+using VaePipeline.Training.Engine.Cpu;
+
+// vae-cpu-check: the CPU engine's tests (Engine and Model) on this machine; the fixtures come from VAE_SHARED_DIR.
+using (var backend = new CpuBackend())
+    Console.WriteLine($"CPU tests on {backend.Description}");
+var assembly = typeof(SgemmTests).Assembly;
+return TestRunner.Run(TestRunner.In(assembly, typeof(SgemmTests).Namespace!).Concat(TestRunner.In(assembly, typeof(LikelihoodTests).Namespace!)));
