@@ -7,4 +7,6 @@ using VaePipeline.Training.Engine.Cpu;
 using (var backend = new CpuBackend())
     Console.WriteLine($"CPU tests on {backend.Description}");
 var assembly = typeof(SgemmTests).Assembly;
-return TestRunner.Run(TestRunner.In(assembly, typeof(SgemmTests).Namespace!).Concat(TestRunner.In(assembly, typeof(LikelihoodTests).Namespace!)));
+var engineTests = TestRunner.In(assembly, typeof(SgemmTests).Namespace!);
+var modelTests = TestRunner.In(assembly, typeof(LikelihoodTests).Namespace!);
+return TestRunner.Run(engineTests.Concat(modelTests));
