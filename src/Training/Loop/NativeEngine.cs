@@ -77,8 +77,7 @@ public sealed class NativeEngine : ITrainingEngine
         _backend.Upload(eps, _model.Noise.Sub(0, eps.Length));
         _model.Forward(rows, withGradient: true);
         var terms = _terms.Sum(_model, rows);
-        _model.Backward(rows);
-        _adam.Update(_model.Parameters, _model.Gradients);
+        _model.Backward(rows, _adam);
         return terms;
     }
 

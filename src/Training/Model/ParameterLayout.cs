@@ -9,8 +9,14 @@ public sealed record ParameterTensor(string Name, int[] Shape, int Offset)
     public int Length => Shape.Aggregate(1, (a, b) => a * b);
 }
 
-/// <summary>A linear layer y = x·Wᵀ + b with W stored [Out, In] (PyTorch's layout) inside the flat buffer.</summary>
-public sealed record LinearLayer(int In, int Out, int WeightOffset, int BiasOffset);
+/// <summary>
+/// A linear layer y = x·Wᵀ + b with W stored [Out, In] (PyTorch's layout) inside the flat buffer, b right after W.
+/// </summary>
+public sealed record LinearLayer(int In, int Out, int WeightOffset, int BiasOffset)
+{
+    /// <summary>Floats of W and b together, the stretch of the buffer from <see cref="WeightOffset"/> on.</summary>
+    public int ParameterCount => Out * (In + 1);
+}
 
 /// <summary>
 /// Where every weight lives in the one contiguous parameter buffer (and, identically, in the gradient buffer and

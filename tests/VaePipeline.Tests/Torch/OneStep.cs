@@ -21,9 +21,8 @@ internal sealed record OneStep(float[] EncoderOutput, float[] Logits, float[] Lo
         backend.Upload(eps, vae.Noise);
         vae.Forward(rows, withGradient: true);
         var forward = (Read(backend, vae.EncoderOutput), Read(backend, vae.Logits), Read(backend, vae.LogLikelihoodPerRow), Read(backend, vae.KlPerRow));
-        vae.Backward(rows);
+        vae.Backward(rows, new Adam(backend, vae.Layout.Count, new AdamSettings()));
         var gradients = Read(backend, vae.Gradients);
-        new Adam(backend, vae.Layout.Count, new AdamSettings()).Update(vae.Parameters, vae.Gradients);
         return new OneStep(forward.Item1, forward.Item2, forward.Item3, forward.Item4, gradients, Read(backend, vae.Parameters));
     }
 

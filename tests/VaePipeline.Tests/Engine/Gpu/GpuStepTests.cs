@@ -57,8 +57,7 @@ public sealed class GpuStepTests(GpuTestDevice device)
         for (int step = 0; step < 2; step++)
         {
             vae.Forward(rows, withGradient: true);
-            vae.Backward(rows);
-            adam.Update(vae.Parameters, vae.Gradients);
+            vae.Backward(rows, adam);
         }
         return (GpuTestDevice.Read(backend, vae.LogLikelihoodPerRow), GpuTestDevice.Read(backend, vae.KlPerRow),
             GpuTestDevice.Read(backend, vae.Gradients), GpuTestDevice.Read(backend, vae.Parameters));
