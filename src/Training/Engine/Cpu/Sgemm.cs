@@ -10,19 +10,6 @@ namespace VaePipeline.Training.Engine.Cpu;
 /// </remarks>
 public static unsafe class Sgemm
 {
-    /// <summary>
-    /// Below this much work per thread, handing a part to another thread costs about what it saves: the
-    /// hand-off to a spinning worker takes ~0.3 µs, and 200 kFLOP ~1 µs of a core's time. Measured here,
-    /// 100×4×500 (0.4 MFLOP) takes 14 µs on one thread and 9.5 µs on two.
-    /// </summary>
-    private const double MinWorkPerThread = 2e5;
-
-    /// <summary>
-    /// What writing one element of C costs, in flops of the same time, on the low side: a product with a shallow k is
-    /// mostly tiles stored (100×500×2, 0.2 MFLOP, took 13 µs on one thread, about 50 flops' time per element).
-    /// </summary>
-    private const double WorkPerOutput = 32;
-
     /// <summary>The instruction set <see cref="Multiply"/> uses in this process (<see cref="SimdChoice"/>).</summary>
     internal static SimdPath BestPath => SimdChoice.Current.Path;
 
@@ -63,8 +50,7 @@ public static unsafe class Sgemm
             A = a, Lda = lda, B = b, Ldb = ldb, C = c, Ldc = ldc,
         };
         // More threads than cores would only have spinning workers fight over them.
-        double work = 2.0 * m * n * k + WorkPerOutput * m * n;
-        int maxThreads = (int)Math.Clamp(work / MinWorkPerThread, 1, Math.Min(threads, Environment.ProcessorCount));
+        int maxThreads = Math.Min(threads, Environment.ProcessorCount);
         delegate*<void*, int, void> body;
         switch (path)
         {
