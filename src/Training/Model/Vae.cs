@@ -101,8 +101,8 @@ public sealed class Vae
     /// optimizer's next step, updating each layer as soon as the pass is done reading its parameters (PyTorch calls
     /// this the optimizer step in backward). The step is element-wise, so the bits are those of stepping the whole
     /// buffer afterwards, but a layer's weights and gradient are still in the cache from the products that just
-    /// read and wrote them: at batch 100 on the CPU the step's calls took 0.60–0.64 ms where the one call after the
-    /// pass took 0.73–0.81 (docs/performance.md).
+    /// read and wrote them: at batch 100 on the CPU the step's calls took 0.58–0.72 ms where the one call after the
+    /// pass took 0.67–0.85 (docs/performance.md).
     /// </summary>
     public void Backward(int rows, Adam? optimizer = null)
     {
