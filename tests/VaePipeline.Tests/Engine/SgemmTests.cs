@@ -192,6 +192,25 @@ public sealed unsafe class SgemmTests
         }
     }
 
+    [Theory]
+    [InlineData(100, 500, 784, false, true, 1f, 0f)]
+    [InlineData(37, 45, 600, true, false, 1.1f, 0.6f)]
+    [InlineData(7, 13, 1000, false, false, 1f, 0f)]
+    [InlineData(500, 2, 300, true, false, 0.7f, 0f)]
+    [InlineData(3, 70, 257, true, true, 1f, 1f)]
+    public void EveryElementIsOneChainWhateverTheDepthBlocks(int m, int n, int k, bool transA, bool transB, float alpha, float beta)
+    {
+        // Depth blocks follow the L1 cache, so they differ between machines: they must not change a bit.
+        var gemm = new GemmCase(m, n, k, transA, transB, seed: 17);
+        float[] expected = gemm.ExactChain(alpha, beta);
+        foreach (int depthLimit in new[] { 0, 64, 100, 256, 512 })
+        {
+            gemm.ResetC();
+            gemm.Run(Sgemm.BestPath, alpha, beta, threads: 2, depthLimit);
+            Assert.True(expected.AsSpan().SequenceEqual(gemm.Window()), $"depth blocks of at most {depthLimit} changed the bits");
+        }
+    }
+
     [Fact]
     public void RejectsInconsistentArguments()
     {
@@ -248,13 +267,32 @@ public sealed unsafe class SgemmTests
 
         public void Run(float alpha, float beta, int threads) => Run(Sgemm.BestPath, alpha, beta, threads);
 
-        public void Run(SimdPath path, float alpha, float beta, int threads)
+        public void Run(SimdPath path, float alpha, float beta, int threads, int depthLimit = 0)
         {
             fixed (float* a = _a, b = _b, c = _c)
             {
-                Sgemm.Multiply(path, _transA, _transB, _m, _n, _k, alpha, a, _lda, b, _ldb, beta, c, _ldc, threads);
+                Sgemm.Multiply(path, _transA, _transB, _m, _n, _k, alpha, a, _lda, b, _ldb, beta, c, _ldc, threads, depthLimit);
             }
             (_alpha, _beta) = (alpha, beta);
+        }
+
+        /// <summary>
+        /// What every element must be, bit for bit: one fused multiply-add chain over k in order from zero, then
+        /// alpha times it (skipped at 1, where it is exact) and beta times the old C added with one fused operation.
+        /// </summary>
+        public float[] ExactChain(float alpha, float beta)
+        {
+            var expected = new float[_m * _n];
+            for (int i = 0; i < _m; i++)
+                for (int j = 0; j < _n; j++)
+                {
+                    float sum = 0f;
+                    for (int p = 0; p < _k; p++)
+                        sum = MathF.FusedMultiplyAdd(OpA(i, p), OpB(p, j), sum);
+                    float value = alpha == 1f ? sum : alpha * sum;
+                    expected[i * _n + j] = beta == 0f ? value : MathF.FusedMultiplyAdd(beta, _cBefore[i * _ldc + j], value);
+                }
+            return expected;
         }
 
         /// <summary>The m×n result, row by row, without the padding.</summary>

@@ -11,6 +11,9 @@ internal static class CpuCaches
 {
     private const string Folder = "/sys/devices/system/cpu/cpu0/cache";
 
+    /// <summary>Bytes of level-1 data cache per core: 32 KB on Zen 1 to Zen 4, 48 KB on Zen 5 and recent Intel cores.</summary>
+    public static int L1DataBytes { get; } = Read(level: 1) ?? 32 << 10;
+
     /// <summary>Bytes of level-2 cache per core: 512 KB on Zen 3, 1 MB on Zen 4 and Zen 5, 2 MB on recent Intel cores.</summary>
     public static int L2Bytes { get; } = Read(level: 2) ?? 1 << 20;
 

@@ -8,13 +8,21 @@ namespace VaePipeline.Training.Engine.Cpu;
 internal unsafe struct GemmJob
 {
     /// <summary>
-    /// Longest stretch of k multiplied per packed block (KC): a B micro-panel of 256 × 32 floats is 32 KB, which
-    /// stays in Zen 5's 48 KB L1 while every A micro-panel of the block streams past it, but fills all of Zen 4's
-    /// 32 KB L1 (unmeasured: no Zen 4 machine was at hand since this was written); AVX2's panels are half as wide,
-    /// 16 KB in Zen 3's 32 KB. k is cut into equal blocks that depend on k alone, not on the cache, so the order of
-    /// each element's additions, and with it every bit of a run, is the same on any machine.
+    /// The bounds of the longest stretch of k multiplied per packed block (KC). Within them it follows the core's L1
+    /// data cache (<see cref="Plan"/>); every element is one chain of fused multiply-adds over all of k however k is
+    /// cut (<see cref="MicroKernel.Tile{TLanes,TVector}"/>), so the blocks change no bit of any product.
     /// </summary>
-    private const int MaxDepthBlock = 256;
+    public const int MinDepthBlock = 128, MaxDepthBlock = 512;
+
+    /// <summary>
+    /// How much of L1 a B micro-panel (KC × the tile's width) may fill while every A micro-panel of the block streams
+    /// past it: all of it. Measured on a 32 KB L1 with AVX2's 16-wide panels, the blocks alternating in one process:
+    /// k = 784 in two blocks of 392 (25 KB) ran 5–6 % faster than in four of 196 or three of 262, and k = 500 in one
+    /// block (32 KB) 5 % faster than in two of 250.
+    /// </summary>
+    private const double PanelShareOfL1 = 1.0;
+
+    private static readonly int L1Bytes = Math.Clamp(CpuCaches.L1DataBytes, 16 << 10, 256 << 10);
 
     /// <summary>
     /// Below this much work per thread, handing a part to another thread costs about what it saves: the
@@ -49,15 +57,23 @@ internal unsafe struct GemmJob
     /// <summary>Number of parts the output is split into.</summary>
     public int Parts;
 
+    /// <summary>The depth block KC: k cut into equal blocks no longer than the panel share of L1 allows.</summary>
+    public int DepthBlock;
+
     /// <summary>Whether parts are bands of columns (each packs or reads all of A) or of rows (each packs all of B).</summary>
     public bool SplitColumns;
 
     /// <summary>
-    /// Chooses the orientation, then <see cref="Parts"/> and <see cref="SplitColumns"/> for at most
-    /// <paramref name="threads"/> threads and tiles <paramref name="tileColumns"/> wide.
+    /// Chooses the orientation, <see cref="DepthBlock"/> (from <paramref name="depthLimit"/> when it is not 0, as the
+    /// tests ask), then <see cref="Parts"/> and <see cref="SplitColumns"/> for at most <paramref name="threads"/>
+    /// threads and tiles <paramref name="tileColumns"/> wide.
     /// </summary>
-    public void Plan(int threads, int tileColumns)
+    public void Plan(int threads, int tileColumns, int depthLimit)
     {
+        int limit = depthLimit > 0 ? depthLimit
+            : Math.Clamp((int)(PanelShareOfL1 * L1Bytes / (tileColumns * sizeof(float))), MinDepthBlock, MaxDepthBlock);
+        DepthBlock = DivideRoundingUp(K, DivideRoundingUp(K, limit));
+
         // An output far narrower than a tile (n = 2 in a 32-wide tile) would be mostly zero padding. Computing
         // Cᵀ = op(B)ᵀ · op(A)ᵀ puts m across the tiles instead, and gives the same bits: every element is the
         // same chain of fused multiply-adds, as a·b and b·a round identically.
@@ -115,7 +131,7 @@ internal unsafe struct GemmJob
             return;
 
         GemmScratch scratch = GemmScratch.ForCurrentThread;
-        int depthBlock = DivideRoundingUp(K, DivideRoundingUp(K, MaxDepthBlock));
+        int depthBlock = DepthBlock;
         int columnBlock = Math.Max(nr, GemmScratch.PackedBCapacity / depthBlock / nr * nr);
         int rowBlock = Math.Max(mr, GemmScratch.PackedACapacity / depthBlock / mr * mr);
 
@@ -127,20 +143,23 @@ internal unsafe struct GemmJob
             for (int pc = 0; pc < K; pc += depthBlock)
             {
                 int kc = Math.Min(depthBlock, K - pc);
-                float beta = pc == 0 ? Beta : 1f;
+                bool resume = pc > 0, final = pc + kc == K;
                 PackB<TLanes, TVector>(pc, kc, jc, nc, scratch.PackedB);
                 for (int ic = i0; ic < i1; ic += rowBlock)
                 {
                     int mc = Math.Min(rowBlock, i1 - ic);
                     PackA<TLanes, TVector>(ic, mc, pc, kc, scratch.PackedA);
-                    MultiplyBlock<TLanes, TVector>(ic, mc, jc, nc, pc, kc, beta, scratch);
+                    MultiplyBlock<TLanes, TVector>(ic, mc, jc, nc, pc, kc, resume, final, scratch);
                 }
             }
         }
     }
 
-    /// <summary>Every tile of the blocks: C[ic.., jc..] = Alpha · op(A)[ic.., pc..] · op(B)[pc.., jc..] + beta · C.</summary>
-    private readonly void MultiplyBlock<TLanes, TVector>(int ic, int mc, int jc, int nc, int pc, int kc, float beta, GemmScratch scratch)
+    /// <summary>
+    /// Every tile of the blocks: op(A)[ic.., pc..] · op(B)[pc.., jc..] added to the partial sums in C[ic.., jc..] (from
+    /// zero unless <paramref name="resume"/>); on the <paramref name="final"/> block, C = Alpha · sum + Beta · C.
+    /// </summary>
+    private readonly void MultiplyBlock<TLanes, TVector>(int ic, int mc, int jc, int nc, int pc, int kc, bool resume, bool final, GemmScratch scratch)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
         int nr = MicroKernel.Columns<TLanes, TVector>();
@@ -164,12 +183,14 @@ internal unsafe struct GemmJob
                 float* c = C + (ic + ir) * rowStep + (jc + jr) * columnStep;
                 if (rows == mr && columns == nr && !TransposedC)
                 {
-                    MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, b, c, Ldc, Alpha, beta);
+                    MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, b, c, Ldc, resume, final, Alpha, Beta);
                 }
                 else
                 {
-                    MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, b, scratch.Edge, nr, 1f, 0f);
-                    MergeEdge(scratch.Edge, nr, rows, columns, c, rowStep, columnStep, beta);
+                    if (resume)
+                        LoadEdge(scratch.Edge, nr, rows, columns, c, rowStep, columnStep);
+                    MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, b, scratch.Edge, nr, resume, final: false, 1f, 0f);
+                    MergeEdge(scratch.Edge, nr, rows, columns, c, rowStep, columnStep, final);
                 }
             }
         }
@@ -184,18 +205,35 @@ internal unsafe struct GemmJob
     private readonly bool ReadsAInPlace(int rows) => !TransA && rows == MicroKernel.Rows;
 
     /// <summary>
-    /// Adds the in-range corner of a tile computed aside (it overhangs C, or C is stored transposed) into C with
-    /// the same fused operations the kernel's own store uses, so an element gets the same bits either way.
+    /// Stores the in-range corner of a tile computed aside (it overhangs C, or C is stored transposed) into C: the
+    /// partial sums as they are, or on the <paramref name="final"/> block Alpha · sum (+ Beta · C), with the
+    /// operations the kernel's own store uses, so an element gets the same bits either way.
     /// </summary>
-    private readonly void MergeEdge(float* tile, int tileStride, int rows, int columns, float* c, nint rowStep, nint columnStep, float beta)
+    private readonly void MergeEdge(float* tile, int tileStride, int rows, int columns, float* c, nint rowStep, nint columnStep, bool final)
     {
         for (int r = 0; r < rows; r++, tile += tileStride, c += rowStep)
         {
             for (int j = 0; j < columns; j++)
             {
                 float* element = c + j * columnStep;
-                *element = beta == 0f ? Alpha * tile[j] : MathF.FusedMultiplyAdd(Alpha, tile[j], beta * *element);
+                float value = tile[j];
+                if (final && Alpha != 1f)
+                    value *= Alpha;
+                if (final && Beta != 0f)
+                    value = MathF.FusedMultiplyAdd(Beta, *element, value);
+                *element = value;
             }
+        }
+    }
+
+    /// <summary>The partial sums of a tile's in-range corner in C, into the tile computed aside; the rest of it zero.</summary>
+    private static void LoadEdge(float* tile, int tileStride, int rows, int columns, float* c, nint rowStep, nint columnStep)
+    {
+        new Span<float>(tile, MicroKernel.Rows * tileStride).Clear();
+        for (int r = 0; r < rows; r++, tile += tileStride, c += rowStep)
+        {
+            for (int j = 0; j < columns; j++)
+                tile[j] = c[j * columnStep];
         }
     }
 

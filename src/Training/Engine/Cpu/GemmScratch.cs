@@ -18,7 +18,7 @@ internal sealed unsafe class GemmScratch
 
     /// <summary>
     /// Floats in the packed B block (KC × NC): half of L2, so the panels just packed are still there when read. Only
-    /// how much is packed at a time depends on the cache, never how a sum is formed: that is fixed by k alone.
+    /// how much is packed at a time depends on the cache, never how a sum is formed (see <see cref="Sgemm"/>).
     /// </summary>
     public static readonly int PackedBCapacity = L2Bytes / 2 / sizeof(float);
 

@@ -23,19 +23,27 @@ internal static unsafe class MicroKernel
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged => 2 * TLanes.Count;
 
     /// <summary>
-    /// C[r, j] = alpha · Σ_p A[r, p] · b[p · Columns + j] + beta · C[r, j] for r &lt; <see cref="Rows"/>,
-    /// j &lt; <see cref="Columns{TLanes,TVector}"/>, where A[r, p] = a[r · aRowStride + p · aDepthStride] (a packed
-    /// panel or rows of A in place) and b is a packed panel. beta == 0 never reads C. The depth is summed in
-    /// order, one fused multiply-add per step, so each element's value depends on nothing but its inputs.
+    /// Accumulates Σ_p A[r, p] · b[p · Columns + j] over this depth block for r &lt; <see cref="Rows"/>, j &lt;
+    /// <see cref="Columns{TLanes,TVector}"/>, where A[r, p] = a[r · aRowStride + p · aDepthStride] (a packed panel or
+    /// rows of A in place) and b is a packed panel, one fused multiply-add per step in order: from zero on the first
+    /// block, from the partial sum C holds with <paramref name="resume"/>. So each element is one chain over the whole
+    /// depth, however it is cut into blocks. Not <paramref name="final"/>, the partial sums are stored as they are;
+    /// on the last block, C = alpha · sum, plus beta · C when beta ≠ 0 (then the product has a single block: C still
+    /// holds its old value). beta == 0 never reads C.
     /// </summary>
-    public static void Tile<TLanes, TVector>(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, float* c, int ldc, float alpha, float beta)
+    public static void Tile<TLanes, TVector>(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, float* c, int ldc,
+        bool resume, bool final, float alpha, float beta)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
         int width = TLanes.Count;
         float* a0 = a, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride, a5 = a4 + aRowStride;
-        TVector c00 = TLanes.Zero, c01 = TLanes.Zero, c10 = TLanes.Zero, c11 = TLanes.Zero;
-        TVector c20 = TLanes.Zero, c21 = TLanes.Zero, c30 = TLanes.Zero, c31 = TLanes.Zero;
-        TVector c40 = TLanes.Zero, c41 = TLanes.Zero, c50 = TLanes.Zero, c51 = TLanes.Zero;
+        float* r0 = c, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        TVector c00 = Start<TLanes, TVector>(r0, resume), c01 = Start<TLanes, TVector>(r0 + width, resume);
+        TVector c10 = Start<TLanes, TVector>(r1, resume), c11 = Start<TLanes, TVector>(r1 + width, resume);
+        TVector c20 = Start<TLanes, TVector>(r2, resume), c21 = Start<TLanes, TVector>(r2 + width, resume);
+        TVector c30 = Start<TLanes, TVector>(r3, resume), c31 = Start<TLanes, TVector>(r3 + width, resume);
+        TVector c40 = Start<TLanes, TVector>(r4, resume), c41 = Start<TLanes, TVector>(r4 + width, resume);
+        TVector c50 = Start<TLanes, TVector>(r5, resume), c51 = Start<TLanes, TVector>(r5 + width, resume);
 
         nint offset = 0;
         for (int p = 0; p < depth; p++, offset += aDepthStride)
@@ -62,30 +70,39 @@ internal static unsafe class MicroKernel
             b += 2 * width;
         }
 
-        TVector va = TLanes.Broadcast(alpha), vb = TLanes.Broadcast(beta);
-        bool accumulate = beta != 0f;
-        StoreRow<TLanes, TVector>(c, c00, c01, va, vb, accumulate);
-        StoreRow<TLanes, TVector>(c + ldc, c10, c11, va, vb, accumulate);
-        StoreRow<TLanes, TVector>(c + 2 * ldc, c20, c21, va, vb, accumulate);
-        StoreRow<TLanes, TVector>(c + 3 * ldc, c30, c31, va, vb, accumulate);
-        StoreRow<TLanes, TVector>(c + 4 * ldc, c40, c41, va, vb, accumulate);
-        StoreRow<TLanes, TVector>(c + 5 * ldc, c50, c51, va, vb, accumulate);
+        TVector va = TLanes.Broadcast(final ? alpha : 1f), vb = TLanes.Broadcast(beta);
+        bool scale = final && alpha != 1f, accumulate = final && beta != 0f;
+        StoreRow<TLanes, TVector>(r0, c00, c01, va, vb, scale, accumulate);
+        StoreRow<TLanes, TVector>(r1, c10, c11, va, vb, scale, accumulate);
+        StoreRow<TLanes, TVector>(r2, c20, c21, va, vb, scale, accumulate);
+        StoreRow<TLanes, TVector>(r3, c30, c31, va, vb, scale, accumulate);
+        StoreRow<TLanes, TVector>(r4, c40, c41, va, vb, scale, accumulate);
+        StoreRow<TLanes, TVector>(r5, c50, c51, va, vb, scale, accumulate);
     }
 
+    /// <summary>An accumulator's start: zero, or the partial sum stored at <paramref name="c"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<TLanes, TVector>(float* c, TVector left, TVector right, TVector alpha, TVector beta, bool accumulate)
+    private static TVector Start<TLanes, TVector>(float* c, bool resume)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged =>
+        resume ? TLanes.Load(c) : TLanes.Zero;
+
+    /// <summary>c = alpha · sum (exact when alpha is 1, so it is skipped), then + beta · c with one fused operation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<TLanes, TVector>(float* c, TVector left, TVector right, TVector alpha, TVector beta, bool scale, bool accumulate)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
         float* c1 = c + TLanes.Count;
+        if (scale)
+        {
+            left = TLanes.Multiply(alpha, left);
+            right = TLanes.Multiply(alpha, right);
+        }
         if (accumulate)
         {
-            TLanes.Store(c, TLanes.MultiplyAdd(alpha, left, TLanes.Multiply(beta, TLanes.Load(c))));
-            TLanes.Store(c1, TLanes.MultiplyAdd(alpha, right, TLanes.Multiply(beta, TLanes.Load(c1))));
+            left = TLanes.MultiplyAdd(beta, TLanes.Load(c), left);
+            right = TLanes.MultiplyAdd(beta, TLanes.Load(c1), right);
         }
-        else
-        {
-            TLanes.Store(c, TLanes.Multiply(alpha, left));
-            TLanes.Store(c1, TLanes.Multiply(alpha, right));
-        }
+        TLanes.Store(c, left);
+        TLanes.Store(c1, right);
     }
 }

@@ -1,12 +1,14 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace VaePipeline.Training.Engine.Cpu;
 
 /// <summary>Single-precision general matrix multiply, the engine under every dense layer of the trainer.</summary>
 /// <remarks>
-/// Results are bit-identical for any thread count, any run, and any of the SIMD paths: each element of C is the
-/// fused-multiply-add chain of its k products, cut into depth blocks that depend on k alone, then scaled by
-/// alpha and added to beta · C with the same fused operation; threads only choose which elements they compute.
+/// Results are bit-identical for any thread count, any run, any of the SIMD paths and any cache size: each element
+/// of C is one fused-multiply-add chain of its k products in order, from zero, then scaled by alpha and added to
+/// beta · C with one fused operation; threads only choose which elements they compute, and the depth blocks (which
+/// follow the L1 cache) only where the chain pauses in C.
 /// </remarks>
 public static unsafe class Sgemm
 {
@@ -25,9 +27,12 @@ public static unsafe class Sgemm
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int threads) =>
         Multiply(BestPath, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
 
-    /// <summary><see cref="Multiply(bool,bool,int,int,int,float,float*,int,float*,int,float,float*,int,int)"/> on a chosen path (tests compare them).</summary>
+    /// <summary>
+    /// <see cref="Multiply(bool,bool,int,int,int,float,float*,int,float*,int,float,float*,int,int)"/> on a chosen path,
+    /// and with depth blocks no longer than <paramref name="depthLimit"/> when it is not 0 (tests compare them).
+    /// </summary>
     internal static void Multiply(SimdPath path, bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int threads)
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int threads, int depthLimit = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -43,6 +48,11 @@ public static unsafe class Sgemm
             ScaleC(m, n, beta, c, ldc);
             return;
         }
+        if (beta != 0f && k > Math.Min(GemmJob.MinDepthBlock, depthLimit > 0 ? depthLimit : int.MaxValue))
+        {
+            AddScaled(path, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, depthLimit);
+            return;
+        }
 
         GemmJob job = new()
         {
@@ -56,23 +66,49 @@ public static unsafe class Sgemm
         {
             case SimdPath.Vector512:
                 body = &GemmJob.RunPart<Lanes512, Vector512<float>>;
-                job.Plan(maxThreads, MicroKernel.Columns<Lanes512, Vector512<float>>());
+                job.Plan(maxThreads, MicroKernel.Columns<Lanes512, Vector512<float>>(), depthLimit);
                 break;
             case SimdPath.Vector256:
                 body = &GemmJob.RunPart<Lanes256, Vector256<float>>;
-                job.Plan(maxThreads, MicroKernel.Columns<Lanes256, Vector256<float>>());
+                job.Plan(maxThreads, MicroKernel.Columns<Lanes256, Vector256<float>>(), depthLimit);
                 break;
             case SimdPath.Vector128:
                 body = &GemmJob.RunPart<Lanes128, Vector128<float>>;
-                job.Plan(maxThreads, MicroKernel.Columns<Lanes128, Vector128<float>>());
+                job.Plan(maxThreads, MicroKernel.Columns<Lanes128, Vector128<float>>(), depthLimit);
                 break;
             default:
                 body = &GemmJob.RunPart<LanesScalar, float>;
-                job.Plan(maxThreads, MicroKernel.Columns<LanesScalar, float>());
+                job.Plan(maxThreads, MicroKernel.Columns<LanesScalar, float>(), depthLimit);
                 break;
         }
 
         WorkerTeam.Run(body, &job, job.Parts);
+    }
+
+    /// <summary>
+    /// C = alpha · op(A) · op(B) + beta · C when k may span depth blocks: between blocks C holds the partial sums,
+    /// which leaves no room for its old values, so the product goes to a buffer first and is then added with the
+    /// fused operation the kernel's last store uses (the same bits as a single block). The model never asks for it
+    /// (every product it runs has beta = 0); the API keeps BLAS's meaning.
+    /// </summary>
+    private static void AddScaled(SimdPath path, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int threads, int depthLimit)
+    {
+        float* product = (float*)NativeMemory.Alloc((nuint)m * (nuint)n, sizeof(float));
+        try
+        {
+            Multiply(path, transA, transB, m, n, k, alpha, a, lda, b, ldb, 0f, product, n, threads, depthLimit);
+            for (int i = 0; i < m; i++)
+            {
+                float* row = c + (nint)i * ldc, p = product + (nint)i * n;
+                for (int j = 0; j < n; j++)
+                    row[j] = MathF.FusedMultiplyAdd(beta, row[j], p[j]);
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(product);
+        }
     }
 
     /// <summary>C = beta · C, the whole product when it is empty (k = 0) or scaled away (alpha = 0).</summary>
