@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.Intrinsics;
 using VaePipeline.Training.Engine.Cpu;
 
 namespace VaePipeline.Bench;
@@ -20,24 +19,29 @@ internal static class FmaPeak
     public static double Measure(int threads) => Measure(threads, Sgemm.BestPath);
 
     /// <summary>The same on a chosen path.</summary>
-    public static double Measure(int threads, SimdPath path) => path switch
+    public static double Measure(int threads, SimdPath path)
     {
-        SimdPath.Vector512 => Measure<Lanes512, Vector512<float>>(threads),
-        SimdPath.Vector256 => Measure<Lanes256, Vector256<float>>(threads),
-        SimdPath.Vector128 => Measure<Lanes128, Vector128<float>>(threads),
-        _ => Measure<LanesScalar, float>(threads),
-    };
+        var measure = new Measurement { Threads = threads };
+        path.Run(ref measure);
+        return measure.Best;
+    }
 
-    private static double Measure<TLanes, TVector>(int threads) where TLanes : IFloatLanes<TVector> where TVector : unmanaged
+    /// <summary>Best of five runs of the loop on every thread at once, GFLOP/s summed.</summary>
+    private struct Measurement : ISimdWork
     {
-        double best = 0;
-        for (int run = 0; run < 5; run++)
+        public int Threads;
+        public double Best;
+
+        public void Run<TLanes, TVector>() where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
         {
-            long start = Stopwatch.GetTimestamp();
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => FmaLoop.Run<TLanes, TVector>(Iterations));
-            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            best = Math.Max(best, threads * FmaLoop.Flops<TLanes, TVector>(Iterations) / seconds / 1e9);
+            int threads = Threads;
+            for (int run = 0; run < 5; run++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => FmaLoop.Run<TLanes, TVector>(Iterations));
+                double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                Best = Math.Max(Best, threads * FmaLoop.Flops<TLanes, TVector>(Iterations) / seconds / 1e9);
+            }
         }
-        return best;
     }
 }

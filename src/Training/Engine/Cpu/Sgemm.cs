@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace VaePipeline.Training.Engine.Cpu;
 
@@ -60,29 +59,20 @@ public static unsafe class Sgemm
             A = a, Lda = lda, B = b, Ldb = ldb, C = c, Ldc = ldc,
         };
         // More threads than cores would only have spinning workers fight over them.
-        int maxThreads = Math.Min(threads, Environment.ProcessorCount);
-        delegate*<void*, int, void> body;
-        switch (path)
-        {
-            case SimdPath.Vector512:
-                body = &GemmJob.RunPart<Lanes512, Vector512<float>>;
-                job.Plan(maxThreads, MicroKernel.Columns<Lanes512, Vector512<float>>(), depthLimit);
-                break;
-            case SimdPath.Vector256:
-                body = &GemmJob.RunPart<Lanes256, Vector256<float>>;
-                job.Plan(maxThreads, MicroKernel.Columns<Lanes256, Vector256<float>>(), depthLimit);
-                break;
-            case SimdPath.Vector128:
-                body = &GemmJob.RunPart<Lanes128, Vector128<float>>;
-                job.Plan(maxThreads, MicroKernel.Columns<Lanes128, Vector128<float>>(), depthLimit);
-                break;
-            default:
-                body = &GemmJob.RunPart<LanesScalar, float>;
-                job.Plan(maxThreads, MicroKernel.Columns<LanesScalar, float>(), depthLimit);
-                break;
-        }
+        var launch = new Launch(&job, Math.Min(threads, Environment.ProcessorCount), depthLimit);
+        path.Run(ref launch);
+    }
 
-        WorkerTeam.Run(body, &job, job.Parts);
+    /// <summary>Plans <see cref="Job"/> for the tile width of the path it runs on, then runs its parts.</summary>
+    private readonly struct Launch(GemmJob* job, int threads, int depthLimit) : ISimdWork
+    {
+        private GemmJob* Job { get; } = job;
+
+        public void Run<TLanes, TVector>() where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
+        {
+            Job->Plan(threads, MicroKernel.Columns<TLanes, TVector>(), depthLimit);
+            WorkerTeam.Run(&GemmJob.RunPart<TLanes, TVector>, Job, Job->Parts);
+        }
     }
 
     /// <summary>
