@@ -70,7 +70,7 @@ internal static unsafe class MicroKernel
             b += 2 * width;
         }
 
-        TVector va = TLanes.Broadcast(final ? alpha : 1f), vb = TLanes.Broadcast(beta);
+        TVector va = TLanes.Broadcast(alpha), vb = TLanes.Broadcast(beta);
         bool scale = final && alpha != 1f, accumulate = final && beta != 0f;
         StoreRow<TLanes, TVector>(r0, c00, c01, va, vb, scale, accumulate);
         StoreRow<TLanes, TVector>(r1, c10, c11, va, vb, scale, accumulate);
