@@ -15,13 +15,11 @@ internal unsafe struct GemmJob
     public const int MinDepthBlock = 128, MaxDepthBlock = 512;
 
     /// <summary>
-    /// How much of L1 a B micro-panel (KC × the tile's width) may fill while every A micro-panel of the block streams
+    /// The L1 data cache a B micro-panel (KC × the tile's width) may fill while every A micro-panel of the block streams
     /// past it: all of it. Measured on a 32 KB L1 with AVX2's 16-wide panels, the blocks alternating in one process:
     /// k = 784 in two blocks of 392 (25 KB) ran 5–6 % faster than in four of 196 or three of 262, and k = 500 in one
     /// block (32 KB) 5 % faster than in two of 250.
     /// </summary>
-    private const double PanelShareOfL1 = 1.0;
-
     private static readonly int L1Bytes = Math.Clamp(CpuCaches.L1DataBytes, 16 << 10, 256 << 10);
 
     /// <summary>
@@ -57,7 +55,7 @@ internal unsafe struct GemmJob
     /// <summary>Number of parts the output is split into.</summary>
     public int Parts;
 
-    /// <summary>The depth block KC: k cut into equal blocks no longer than the panel share of L1 allows.</summary>
+    /// <summary>The depth block KC: k cut into equal blocks, each no deeper than a B micro-panel that fills the L1.</summary>
     public int DepthBlock;
 
     /// <summary>Whether parts are bands of columns (each packs or reads all of A) or of rows (each packs all of B).</summary>
@@ -71,7 +69,7 @@ internal unsafe struct GemmJob
     public void Plan(int threads, int tileColumns, int depthLimit)
     {
         int limit = depthLimit > 0 ? depthLimit
-            : Math.Clamp((int)(PanelShareOfL1 * L1Bytes / (tileColumns * sizeof(float))), MinDepthBlock, MaxDepthBlock);
+            : Math.Clamp(L1Bytes / (tileColumns * sizeof(float)), MinDepthBlock, MaxDepthBlock);
         DepthBlock = DivideRoundingUp(K, DivideRoundingUp(K, limit));
 
         // An output far narrower than a tile (n = 2 in a 32-wide tile) would be mostly zero padding. Computing

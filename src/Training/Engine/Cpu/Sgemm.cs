@@ -63,15 +63,13 @@ public static unsafe class Sgemm
         path.Run(ref launch);
     }
 
-    /// <summary>Plans <see cref="Job"/> for the tile width of the path it runs on, then runs its parts.</summary>
+    /// <summary>Plans the job for the tile width of the path it runs on, then runs its parts.</summary>
     private readonly struct Launch(GemmJob* job, int threads, int depthLimit) : ISimdWork
     {
-        private GemmJob* Job { get; } = job;
-
         public void Run<TLanes, TVector>() where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
         {
-            Job->Plan(threads, MicroKernel.Columns<TLanes, TVector>(), depthLimit);
-            WorkerTeam.Run(&GemmJob.RunPart<TLanes, TVector>, Job, Job->Parts);
+            job->Plan(threads, MicroKernel.Columns<TLanes, TVector>(), depthLimit);
+            WorkerTeam.Run(&GemmJob.RunPart<TLanes, TVector>, job, job->Parts);
         }
     }
 
