@@ -87,4 +87,16 @@ public sealed class SimdChoiceTests
             chain = chain * 0.999 + 0.001;
         Assert.Equal(12 * chain, scalar, 1e-4);
     }
+
+    [Fact]
+    public void TheFmaLoopMakesNoAllocationThatWouldSpillItsChains()
+    {
+        // An allocation after the loop is a call, across which the JIT keeps 512-bit chains on the stack and stores them
+        // at every iteration: the AVX-512 loop then ran at half its rate and Zen 5 was taken for double-pumped (AVX2).
+        FmaLoop.Run<Lanes512, Vector512<float>>(1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        FmaLoop.Run<Lanes512, Vector512<float>>(1000);
+        FmaLoop.Run<Lanes256, Vector256<float>>(1000);
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
 }
