@@ -24,7 +24,8 @@ public sealed unsafe partial class CpuBackend : IBackend
     public int Threads { get; }
 
     public string Description =>
-        $"cpu ({Threads} thread{(Threads == 1 ? "" : "s")}, {_simd.Path.Name()}{(_simd.Reason is null ? "" : $": {_simd.Reason}")})";
+        $"cpu ({Threads} thread{(Threads == 1 ? "" : "s")}, {_simd.Path.Name()}{(_simd.Reason is null ? "" : $": {_simd.Reason}")}; " +
+        $"L2 {CpuCaches.L2Bytes >> 10} KB)";
 
     public Slice Allocate(int length) => new(new CpuMemory(length), 0, length);
 

@@ -8,19 +8,21 @@ namespace VaePipeline.Training.Engine.Cpu;
 internal unsafe struct GemmJob
 {
     /// <summary>
-    /// The bounds of the longest stretch of k multiplied per packed block (KC). Within them it follows the core's L1
-    /// data cache (<see cref="Plan"/>); every element is one chain of fused multiply-adds over all of k however k is
-    /// cut (<see cref="MicroKernel.Tile{TLanes,TVector}"/>), so the blocks change no bit of any product.
+    /// The bounds of the longest stretch of k multiplied per packed block (KC). Within them it follows the core's L2
+    /// (<see cref="Plan"/>); every element is one chain of fused multiply-adds over all of k however k is cut
+    /// (<see cref="MicroKernel.Tile{TLanes,TVector}"/>), so the blocks change no bit of any product.
     /// </summary>
-    public const int MinDepthBlock = 128, MaxDepthBlock = 512;
+    public const int MinDepthBlock = 128, MaxDepthBlock = 1024;
 
     /// <summary>
-    /// The L1 data cache a B micro-panel (KC × the tile's width) may fill while every A micro-panel of the block streams
-    /// past it: all of it. Measured on a 32 KB L1 with AVX2's 16-wide panels, the blocks alternating in one process:
-    /// k = 784 in two blocks of 392 (25 KB) ran 5–6 % faster than in four of 196 or three of 262, and k = 500 in one
-    /// block (32 KB) 5 % faster than in two of 250.
+    /// The B micro-panel (KC × the tile's width) may take a tenth of the L2: deeper blocks mean fewer passes over C's
+    /// partial sums, and the kernel streams the panel from L2 at full speed; it need not fit the L1. Measured on Zen 5
+    /// (48 KB L1D, 1 MB L2; depth limits alternating in one process, two threads): the five K&amp;W products took
+    /// 1,162 µs in one block of 784 against 1,179 in two of 392 and 1,230 in three of 262 (AVX-512; AVX2 likewise,
+    /// 2,071 / 2,098 / 2,182 µs in one / two / four blocks); hidden 2,000 (k up to 2,000) ran best at 667–1,000, and
+    /// at batch 1,000 the weight gradients (k = 1,000) 6–8 % slower in one block than in two of 500.
     /// </summary>
-    private static readonly int L1Bytes = Math.Clamp(CpuCaches.L1DataBytes, 16 << 10, 256 << 10);
+    private static readonly int PanelBytes = GemmScratch.L2Bytes / 10;
 
     /// <summary>
     /// Below this much work per thread, handing a part to another thread costs about what it saves: the
@@ -55,7 +57,7 @@ internal unsafe struct GemmJob
     /// <summary>Number of parts the output is split into.</summary>
     public int Parts;
 
-    /// <summary>The depth block KC: k cut into equal blocks, each no deeper than a B micro-panel that fills the L1.</summary>
+    /// <summary>The depth block KC: k cut into equal blocks, each no deeper than <see cref="PanelBytes"/> allows.</summary>
     public int DepthBlock;
 
     /// <summary>Whether parts are bands of columns (each packs or reads all of A) or of rows (each packs all of B).</summary>
@@ -69,7 +71,7 @@ internal unsafe struct GemmJob
     public void Plan(int threads, int tileColumns, int depthLimit)
     {
         int limit = depthLimit > 0 ? depthLimit
-            : Math.Clamp(L1Bytes / (tileColumns * sizeof(float)), MinDepthBlock, MaxDepthBlock);
+            : Math.Clamp(PanelBytes / (tileColumns * sizeof(float)), MinDepthBlock, MaxDepthBlock);
         DepthBlock = DivideRoundingUp(K, DivideRoundingUp(K, limit));
 
         // An output far narrower than a tile (n = 2 in a 32-wide tile) would be mostly zero padding. Computing
@@ -134,7 +136,7 @@ internal unsafe struct GemmJob
         int rowBlock = Math.Max(mr, GemmScratch.PackedACapacity / depthBlock / mr * mr);
 
         // The Goto/BLIS loop nest: a block of op(B) packed once per (columns, depth) block, a block of op(A) per
-        // rows block, then every tile of the two blocks, B micro-panel outermost so it stays in L1.
+        // rows block, then every tile of the two blocks, B micro-panel outermost so that every A micro-panel reuses it.
         for (int jc = j0; jc < j1; jc += columnBlock)
         {
             int nc = Math.Min(columnBlock, j1 - jc);

@@ -11,7 +11,7 @@ internal sealed unsafe class GemmScratch
     /// The level-2 cache the blocks are sized for: this core's, within 256 KB–4 MB so that a block always holds a
     /// full-depth micro-panel and an odd report cannot ask for a huge buffer.
     /// </summary>
-    private static readonly int L2Bytes = Math.Clamp(CpuCaches.L2Bytes, 256 << 10, 4 << 20);
+    public static readonly int L2Bytes = Math.Clamp(CpuCaches.L2Bytes, 256 << 10, 4 << 20);
 
     /// <summary>Floats in the packed A block (MC × KC, when A needs packing): a quarter of L2 (64k floats of a 1 MB L2).</summary>
     public static readonly int PackedACapacity = L2Bytes / 4 / sizeof(float);

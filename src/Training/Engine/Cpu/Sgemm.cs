@@ -7,7 +7,7 @@ namespace VaePipeline.Training.Engine.Cpu;
 /// Results are bit-identical for any thread count, any run, any of the SIMD paths and any cache size: each element
 /// of C is one fused-multiply-add chain of its k products in order, from zero, then scaled by alpha and added to
 /// beta · C with one fused operation; threads only choose which elements they compute, and the depth blocks (which
-/// follow the L1 cache) only where the chain pauses in C.
+/// follow the L2 cache) only where the chain pauses in C.
 /// </remarks>
 public static unsafe class Sgemm
 {

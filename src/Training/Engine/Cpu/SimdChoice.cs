@@ -8,8 +8,8 @@ namespace VaePipeline.Training.Engine.Cpu;
 /// The SIMD path this process's GEMMs run on, and why. Every path gives the same bits (see <see cref="Sgemm"/>), so the
 /// choice is speed alone. AVX-512 pays where its fused multiply-adds are single-pumped (Zen 5 desktop and server
 /// parts, Intel server cores), doing twice AVX2's work per instruction. Where they are double-pumped on 256-bit units
-/// (Zen 4) they deliver no more flops than AVX2, and the wider path only doubles the tile and its B micro-panel (32 KB
-/// at KC = 256, all of Zen 4's L1D), so AVX2 is taken there. A few milliseconds of <see cref="FmaLoop"/> at each width,
+/// (Zen 4) they deliver no more flops than AVX2, and the wider path only doubles the tile and its B micro-panel, so
+/// AVX2 is taken there. A few milliseconds of <see cref="FmaLoop"/> at each width,
 /// on first use, tell the two apart. ARM64 has neither and takes the 128-bit path (NEON), as does an x64 CPU with FMA3
 /// but no AVX2 (SSE). <c>VAE_CPU_SIMD</c> = avx512, avx2, neon, sse (both the 128-bit path) or scalar sets the path instead.
 /// </summary>
