@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Numerics.Tensors;
 using VaePipeline.Model;
 
@@ -32,7 +31,7 @@ public sealed unsafe partial class CpuBackend
         public float* Y, Bias;
         public int Cols;
 
-        public readonly void Run(int start, int end)
+        public readonly void Run<TLanes, TVector>(int start, int end) where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
         {
             var b = new ReadOnlySpan<float>(Bias, Cols);
             Span<float> scratch = Function is Activation.Elu ? Cols <= 4096 ? stackalloc float[Cols] : new float[Cols] : default;
@@ -42,10 +41,10 @@ public sealed unsafe partial class CpuBackend
                 var row = new Span<float>(y, Cols);
                 switch (Function)
                 {
-                    case null: BiasThen<IdentityLanes>(y, Bias, Cols); break;
-                    case Activation.Tanh: BiasThen<TanhLanes>(y, Bias, Cols); break;
-                    case Activation.Relu: BiasThen<ReluLanes>(y, Bias, Cols); break;
-                    case Activation.Softplus: BiasThen<SoftplusLanes>(y, Bias, Cols); break;
+                    case null: BiasThen<Identity, TLanes, TVector>(y, Bias, Cols); break;
+                    case Activation.Tanh: BiasThen<Tanh, TLanes, TVector>(y, Bias, Cols); break;
+                    case Activation.Relu: BiasThen<Relu, TLanes, TVector>(y, Bias, Cols); break;
+                    case Activation.Softplus: BiasThen<Softplus, TLanes, TVector>(y, Bias, Cols); break;
                     case Activation.Elu:
                         // elu(x) = max(x, 0) + expm1(min(x, 0)): each branch vanishes where the other applies; expm1 keeps
                         // the precision of small negative x, which e^x − 1 would lose.
@@ -61,44 +60,49 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <summary>row = act(row + bias), a vector at a time; the ragged end goes through the same arithmetic, padded.</summary>
-    private static void BiasThen<TLanes>(float* row, float* bias, int cols) where TLanes : IActivationLanes
+    private static void BiasThen<TActivation, TLanes, TVector>(float* row, float* bias, int cols)
+        where TActivation : IVectorActivation where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
-        int w = Vector<float>.Count, i = 0;
+        int w = TLanes.Count, i = 0;
         for (; i + w <= cols; i += w)
-            Vector.Store(TLanes.Apply(Vector.Load(row + i) + Vector.Load(bias + i)), row + i);
+            TLanes.Store(row + i, TActivation.Apply<TLanes, TVector>(TLanes.Add(TLanes.Load(row + i), TLanes.Load(bias + i))));
         if (i == cols) return;
         float* lanes = stackalloc float[2 * w];
         new Span<float>(lanes, 2 * w).Clear();
         new Span<float>(row + i, cols - i).CopyTo(new Span<float>(lanes, w));
         new Span<float>(bias + i, cols - i).CopyTo(new Span<float>(lanes + w, w));
-        Vector.Store(TLanes.Apply(Vector.Load(lanes) + Vector.Load(lanes + w)), lanes);
+        TLanes.Store(lanes, TActivation.Apply<TLanes, TVector>(TLanes.Add(TLanes.Load(lanes), TLanes.Load(lanes + w))));
         new Span<float>(lanes, cols - i).CopyTo(new Span<float>(row + i, cols - i));
     }
 
-    /// <summary>An activation on whole vectors; structs, so each <see cref="BiasThen{TLanes}"/> is its own inlined loop.</summary>
-    private interface IActivationLanes
+    /// <summary>An activation on whole vectors; structs, so each <see cref="BiasThen{TActivation,TLanes,TVector}"/> is its own inlined loop.</summary>
+    private interface IVectorActivation
     {
-        static abstract Vector<float> Apply(Vector<float> x);
+        static abstract TVector Apply<TLanes, TVector>(TVector x) where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged;
     }
 
-    private readonly struct IdentityLanes : IActivationLanes
+    private readonly struct Identity : IVectorActivation
     {
-        public static Vector<float> Apply(Vector<float> x) => x;
+        public static TVector Apply<TLanes, TVector>(TVector x) where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged => x;
     }
 
-    private readonly struct TanhLanes : IActivationLanes
+    private readonly struct Tanh : IVectorActivation
     {
-        public static Vector<float> Apply(Vector<float> x) => VectorMath.Tanh(x);
+        public static TVector Apply<TLanes, TVector>(TVector x) where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged =>
+            VectorMath.Tanh<TLanes, TVector>(x);
     }
 
-    private readonly struct ReluLanes : IActivationLanes
+    private readonly struct Relu : IVectorActivation
     {
-        public static Vector<float> Apply(Vector<float> x) => Vector.Max(x, Vector<float>.Zero);
+        // maxps(0, x) returns x when x is NaN, so a NaN still reaches the loss and stops training.
+        public static TVector Apply<TLanes, TVector>(TVector x) where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged =>
+            TLanes.MaxNative(TLanes.Zero, x);
     }
 
-    private readonly struct SoftplusLanes : IActivationLanes
+    private readonly struct Softplus : IVectorActivation
     {
-        public static Vector<float> Apply(Vector<float> x) => VectorMath.Softplus(x, VectorMath.ExpNegAbs(x));
+        public static TVector Apply<TLanes, TVector>(TVector x) where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged =>
+            VectorMath.Softplus<TLanes, TVector>(x, VectorMath.ExpNegAbs<TLanes, TVector>(x));
     }
 
     /// <summary>dy ⊙= act′ on elements [start, end), each derivative written in terms of the output y.</summary>
@@ -107,7 +111,7 @@ public sealed unsafe partial class CpuBackend
         public Activation Function;
         public float* Y, Dy;
 
-        public readonly void Run(int start, int end)
+        public readonly void Run<TLanes, TVector>(int start, int end) where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
         {
             float* y = Y, d = Dy;
             int i = start;
@@ -115,10 +119,10 @@ public sealed unsafe partial class CpuBackend
             {
                 case Activation.Tanh:
                     // tanh′ = 1 − y²
-                    for (; i + Vector<float>.Count <= end; i += Vector<float>.Count)
+                    for (var one = TLanes.Broadcast(1f); i + TLanes.Count <= end; i += TLanes.Count)
                     {
-                        var yi = Vector.Load(y + i);
-                        Vector.Store(Vector.Load(d + i) * (Vector<float>.One - yi * yi), d + i);
+                        var yi = TLanes.Load(y + i);
+                        TLanes.Store(d + i, TLanes.Multiply(TLanes.Load(d + i), TLanes.Subtract(one, TLanes.Multiply(yi, yi))));
                     }
                     for (; i < end; i++) d[i] *= 1f - y[i] * y[i];
                     break;

@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace VaePipeline.Training.Engine.Cpu;
 
 public sealed unsafe partial class CpuBackend
@@ -28,21 +26,23 @@ public sealed unsafe partial class CpuBackend
         public float* P, G, M, V;
         public float Beta1, Beta2, Epsilon, StepSize, InvSqrtBc2;
 
-        public readonly void Run(int start, int end)
+        public readonly void Run<TLanes, TVector>(int start, int end) where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
         {
             float b1 = Beta1, b2 = Beta2, c1 = 1 - Beta1, c2 = 1 - Beta2, eps = Epsilon, stepSize = StepSize, invSqrtBc2 = InvSqrtBc2;
+            TVector vb1 = TLanes.Broadcast(b1), vb2 = TLanes.Broadcast(b2), vc1 = TLanes.Broadcast(c1), vc2 = TLanes.Broadcast(c2);
+            TVector veps = TLanes.Broadcast(eps), vstep = TLanes.Broadcast(stepSize), vinv = TLanes.Broadcast(invSqrtBc2);
             float* p = P, g = G, m = M, v = V;
             int i = start;
-            int width = Vector<float>.Count;
-            for (; i + width <= end; i += width)
+            // The same operations in the same order as the scalar tail below (no fused multiply-adds), lane by lane.
+            for (; i + TLanes.Count <= end; i += TLanes.Count)
             {
-                var gi = Vector.Load(g + i);
-                var mi = b1 * Vector.Load(m + i) + c1 * gi;
-                var vi = b2 * Vector.Load(v + i) + c2 * gi * gi;
-                var denom = Vector.SquareRoot(vi) * invSqrtBc2 + new Vector<float>(eps);
-                Vector.Store(mi, m + i);
-                Vector.Store(vi, v + i);
-                Vector.Store(Vector.Load(p + i) - stepSize * mi / denom, p + i);
+                var gi = TLanes.Load(g + i);
+                var mi = TLanes.Add(TLanes.Multiply(vb1, TLanes.Load(m + i)), TLanes.Multiply(vc1, gi));
+                var vi = TLanes.Add(TLanes.Multiply(vb2, TLanes.Load(v + i)), TLanes.Multiply(TLanes.Multiply(vc2, gi), gi));
+                var denom = TLanes.Add(TLanes.Multiply(TLanes.SquareRoot(vi), vinv), veps);
+                TLanes.Store(m + i, mi);
+                TLanes.Store(v + i, vi);
+                TLanes.Store(p + i, TLanes.Subtract(TLanes.Load(p + i), TLanes.Divide(TLanes.Multiply(vstep, mi), denom)));
             }
             for (; i < end; i++)
             {

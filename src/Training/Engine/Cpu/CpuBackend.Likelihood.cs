@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Numerics.Tensors;
 using VaePipeline.Model;
 
@@ -33,7 +32,7 @@ public sealed unsafe partial class CpuBackend
         public int Cols;
         public float GradScale;
 
-        public readonly void Run(int start, int end)
+        public readonly void Run<TLanes, TVector>(int start, int end) where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
         {
             Span<float> t = Kind == Likelihood.Gaussian ? Cols <= 4096 ? stackalloc float[Cols] : new float[Cols] : default;
             for (int r = start; r < end; r++)
@@ -41,7 +40,7 @@ public sealed unsafe partial class CpuBackend
                 nint offset = (nint)r * Cols;
                 float* d = DLogits is null ? null : DLogits + offset;
                 PerRow[r] = Kind == Likelihood.Bernoulli
-                    ? BernoulliRow(Logits + offset, X + offset, d, Cols, GradScale)
+                    ? BernoulliRow<TLanes, TVector>(Logits + offset, X + offset, d, Cols, GradScale)
                     : GaussianRow(new(Logits + offset, Cols), new(X + offset, Cols), t, d is null ? default : new(d, Cols), GradScale);
             }
         }
@@ -51,12 +50,13 @@ public sealed unsafe partial class CpuBackend
     /// log p(x|l) = Σ x·l − softplus(l), and the gradient of its negative, sigmoid(l) − x, both from one e^{−|l|} per
     /// element (<see cref="VectorMath"/>): exp never overflows and the small terms keep their precision.
     /// </summary>
-    private static float BernoulliRow(float* l, float* x, float* d, int cols, float scale)
+    private static float BernoulliRow<TLanes, TVector>(float* l, float* x, float* d, int cols, float scale)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
-        int w = Vector<float>.Count, i = 0;
-        var sum = Vector<float>.Zero;
+        int w = TLanes.Count, i = 0;
+        var sum = TLanes.Zero;
         for (; i + w <= cols; i += w)
-            sum += BernoulliLanes(Vector.Load(l + i), Vector.Load(x + i), d == null ? null : d + i, scale);
+            sum = TLanes.Add(sum, BernoulliLanes<TLanes, TVector>(TLanes.Load(l + i), TLanes.Load(x + i), d == null ? null : d + i, scale));
         if (i < cols)
         {
             // The ragged end through the same arithmetic, on a zero-padded vector whose padding lanes are then dropped.
@@ -65,27 +65,21 @@ public sealed unsafe partial class CpuBackend
             new Span<float>(lanes, 3 * w).Clear();
             new Span<float>(l + i, n).CopyTo(new Span<float>(lanes, w));
             new Span<float>(x + i, n).CopyTo(new Span<float>(lanes + w, w));
-            var terms = BernoulliLanes(Vector.Load(lanes), Vector.Load(lanes + w), d == null ? null : lanes + 2 * w, scale);
-            var live = Vector.LessThan(Vector.ConvertToSingle(Indices()), new Vector<float>(n));
-            sum += Vector.ConditionalSelect(live, terms, Vector<float>.Zero);
+            TLanes.Store(lanes, BernoulliLanes<TLanes, TVector>(TLanes.Load(lanes), TLanes.Load(lanes + w), d == null ? null : lanes + 2 * w, scale));
+            new Span<float>(lanes + n, w - n).Clear();
+            sum = TLanes.Add(sum, TLanes.Load(lanes));
             if (d != null) new Span<float>(lanes + 2 * w, n).CopyTo(new Span<float>(d + i, n));
         }
-        return Vector.Sum(sum);
+        return TLanes.Sum(sum);
     }
 
     /// <summary>x·l − softplus(l) per lane; when <paramref name="d"/> is not null, (sigmoid(l) − x)·scale into it.</summary>
-    private static Vector<float> BernoulliLanes(Vector<float> l, Vector<float> x, float* d, float scale)
+    private static TVector BernoulliLanes<TLanes, TVector>(TVector l, TVector x, float* d, float scale)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
-        var e = VectorMath.ExpNegAbs(l);
-        if (d != null) Vector.Store((VectorMath.Sigmoid(l, e) - x) * scale, d);
-        return x * l - VectorMath.Softplus(l, e);
-    }
-
-    private static Vector<int> Indices()
-    {
-        Span<int> lanes = stackalloc int[Vector<int>.Count];
-        for (int k = 0; k < lanes.Length; k++) lanes[k] = k;
-        return new Vector<int>(lanes);
+        var e = VectorMath.ExpNegAbs<TLanes, TVector>(l);
+        if (d != null) TLanes.Store(d, TLanes.Multiply(TLanes.Subtract(VectorMath.Sigmoid<TLanes, TVector>(l, e), x), TLanes.Broadcast(scale)));
+        return TLanes.Subtract(TLanes.Multiply(x, l), VectorMath.Softplus<TLanes, TVector>(l, e));
     }
 
     /// <summary>

@@ -2,16 +2,21 @@ using System.Runtime.CompilerServices;
 
 namespace VaePipeline.Training.Engine.Cpu;
 
-/// <summary>Element-wise work over a range of indices [start, end): rows, or elements of a flat buffer.</summary>
+/// <summary>
+/// Element-wise work over a range of indices [start, end): rows, or elements of a flat buffer, on vectors of the
+/// width <see cref="RangeKernel"/> gives it.
+/// </summary>
 internal interface IRangeKernel
 {
-    void Run(int start, int end);
+    void Run<TLanes, TVector>(int start, int end) where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged;
 }
 
 /// <summary>
 /// Spreads an <see cref="IRangeKernel"/> over the GEMM's <see cref="WorkerTeam"/>, whose workers are still spinning
 /// from the last product, so handing out a part costs well under a microsecond. Each index is computed by exactly one
-/// part, in the same arithmetic whatever the split, so the result does not depend on the thread count.
+/// part, in the same arithmetic whatever the split, so the result does not depend on the thread count. The kernels run
+/// on the GEMM's SIMD path (<see cref="SimdChoice"/>): measured on Zen 5, 512-bit vectors took bias + tanh from 23 to
+/// 14 µs, the likelihood from 53 to 30 and Adam from 151 to 97 against 256-bit ones (two threads, warm).
 /// </summary>
 internal static unsafe class RangeKernel
 {
@@ -24,13 +29,11 @@ internal static unsafe class RangeKernel
     public static void Run<T>(ref T kernel, int count, int threads, int minPerPart, int align = 1) where T : unmanaged, IRangeKernel
     {
         int parts = Math.Clamp(count / Math.Max(1, minPerPart), 1, Math.Min(threads, Environment.ProcessorCount));
-        if (parts == 1)
-        {
-            kernel.Run(0, count);
-            return;
-        }
         Job<T> job = new() { Kernel = (T*)Unsafe.AsPointer(ref kernel), Count = count, Parts = parts, Align = align };
-        WorkerTeam.Run(&RunPart<T>, &job, parts);
+        if (parts == 1)
+            RunPart<T>(&job, 0);
+        else
+            WorkerTeam.Run(&RunPart<T>, &job, parts);
     }
 
     private struct Job<T> where T : unmanaged
@@ -44,7 +47,19 @@ internal static unsafe class RangeKernel
         var job = (Job<T>*)state;
         int per = (job->Count + job->Parts - 1) / job->Parts;
         per = (per + job->Align - 1) / job->Align * job->Align;
-        int start = Math.Min(job->Count, part * per), end = Math.Min(job->Count, start + per);
-        if (start < end) job->Kernel->Run(start, end);
+        var range = new Range<T> { Kernel = job->Kernel, Start = Math.Min(job->Count, part * per) };
+        range.End = Math.Min(job->Count, range.Start + per);
+        if (range.Start < range.End)
+            SimdChoice.Current.Path.Run(ref range);
+    }
+
+    /// <summary>One part's range, handed to the kernel at the lane type of the process's SIMD path.</summary>
+    private struct Range<T> : ISimdWork where T : unmanaged, IRangeKernel
+    {
+        public T* Kernel;
+        public int Start, End;
+
+        public readonly void Run<TLanes, TVector>() where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged =>
+            Kernel->Run<TLanes, TVector>(Start, End);
     }
 }

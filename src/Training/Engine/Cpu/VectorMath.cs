@@ -1,17 +1,23 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace VaePipeline.Training.Engine.Cpu;
 
 /// <summary>
-/// The transcendental functions of the element-wise kernels, in single precision on whole vectors. TensorPrimitives'
-/// own (Exp, Tanh, LogP1, Sigmoid) compute in double and cost 1.4–2.6 ns an element here, which made the likelihood and
-/// tanh a third of a training step; these cost a fraction of that and stay within a few ulp (tests check them against
-/// double precision over their whole range). The polynomials are Cephes' single-precision ones (expf, tanhf), the
-/// log1p an atanh series; the same input gives the same bits on every call, whatever thread runs it.
+/// The transcendental functions of the element-wise kernels, in single precision on whole vectors of any width the
+/// CPU runs (<see cref="IFloatLanes{TVector}"/>). TensorPrimitives' own (Exp, Tanh, LogP1, Sigmoid) compute in double
+/// and cost 1.4–2.6 ns an element here, which made the likelihood and tanh a third of a training step; these cost a
+/// fraction of that and stay within a few ulp (tests check them against double precision over their whole range, on
+/// every width). The polynomials are Cephes' single-precision ones (expf, tanhf), the log1p an atanh series. Every
+/// operation is lane by lane, so an input gives the same bits at every width and on every call, whatever thread runs it.
 /// </summary>
 internal static class VectorMath
 {
+    /// <summary>1.5·2²³: added to a float below 2²², it leaves the value rounded to an integer in the low mantissa bits.</summary>
+    private const float Rounding = 12582912f;
+
+    /// <summary>The bits of <see cref="Rounding"/>, which <see cref="IFloatLanes{TVector}.ScaleByPowerOfTwo"/> subtracts.</summary>
+    internal const int RoundingBits = 0x4B400000;
+
     /// <summary>
     /// e^x: x = n·ln 2 + r with |r| ≤ ½ ln 2 (ln 2 split in two so r is exact), e^r by a degree-6 polynomial, then n
     /// added to the exponent bits. Inputs are clamped to [−87.34, 88.72], so the result is always a normal float:
@@ -22,24 +28,23 @@ internal static class VectorMath
     /// each on x86 and took half of Exp's time. Native forms may drop a NaN, so NaNs are put back explicitly.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Exp(Vector<float> input)
+    public static TVector Exp<TLanes, TVector>(TVector input) where TLanes : IFloatLanes<TVector> where TVector : unmanaged
     {
-        var x = Vector.MinNative(Vector.MaxNative(input, new Vector<float>(-87.33654f)), new Vector<float>(88.72283f));
+        var x = TLanes.MinNative(TLanes.MaxNative(input, TLanes.Broadcast(-87.33654f)), TLanes.Broadcast(88.72283f));
         // Round x·log₂e to the nearest integer: adding 1.5·2²³ pushes the fraction out of the mantissa.
-        var shifted = Vector.FusedMultiplyAdd(x, new Vector<float>(1.44269504088896341f), new Vector<float>(12582912f));
-        var n = shifted - new Vector<float>(12582912f);
-        var r = Vector.FusedMultiplyAdd(n, new Vector<float>(-0.693359375f), x);
-        r = Vector.FusedMultiplyAdd(n, new Vector<float>(2.12194440e-4f), r);
-        var p = new Vector<float>(1.9875691500e-4f);
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1.3981999507e-3f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(8.3334519073e-3f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(4.1665795894e-2f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1.6666665459e-1f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(5.0000001201e-1f));
-        p = Vector.FusedMultiplyAdd(p, r * r, r + Vector<float>.One);
-        var exponent = (Vector.AsVectorInt32(shifted) - Vector.AsVectorInt32(new Vector<float>(12582912f))) << 23;
-        var result = Vector.AsVectorSingle(Vector.AsVectorInt32(p) + exponent);
-        return Vector.ConditionalSelect(Vector.Equals(input, input), result, input);
+        var shifted = TLanes.MultiplyAdd(x, TLanes.Broadcast(1.44269504088896341f), TLanes.Broadcast(Rounding));
+        var n = TLanes.Subtract(shifted, TLanes.Broadcast(Rounding));
+        var r = TLanes.MultiplyAdd(n, TLanes.Broadcast(-0.693359375f), x);
+        r = TLanes.MultiplyAdd(n, TLanes.Broadcast(2.12194440e-4f), r);
+        var p = TLanes.Broadcast(1.9875691500e-4f);
+        p = TLanes.MultiplyAdd(p, r, TLanes.Broadcast(1.3981999507e-3f));
+        p = TLanes.MultiplyAdd(p, r, TLanes.Broadcast(8.3334519073e-3f));
+        p = TLanes.MultiplyAdd(p, r, TLanes.Broadcast(4.1665795894e-2f));
+        p = TLanes.MultiplyAdd(p, r, TLanes.Broadcast(1.6666665459e-1f));
+        p = TLanes.MultiplyAdd(p, r, TLanes.Broadcast(5.0000001201e-1f));
+        p = TLanes.MultiplyAdd(p, TLanes.Multiply(r, r), TLanes.Add(r, TLanes.Broadcast(1f)));
+        var result = TLanes.ScaleByPowerOfTwo(p, shifted);
+        return TLanes.Select(TLanes.Equal(input, input), result, input);
     }
 
     /// <summary>
@@ -47,20 +52,21 @@ internal static class VectorMath
     /// |x| capped at 10, beyond which tanh rounds to ±1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Tanh(Vector<float> x)
+    public static TVector Tanh<TLanes, TVector>(TVector x) where TLanes : IFloatLanes<TVector> where TVector : unmanaged
     {
-        var a = Vector.Abs(x);
-        var z = x * x;
-        var p = new Vector<float>(-5.70498872745e-3f);
-        p = Vector.FusedMultiplyAdd(p, z, new Vector<float>(2.06390887954e-2f));
-        p = Vector.FusedMultiplyAdd(p, z, new Vector<float>(-5.37397155531e-2f));
-        p = Vector.FusedMultiplyAdd(p, z, new Vector<float>(1.33314422036e-1f));
-        p = Vector.FusedMultiplyAdd(p, z, new Vector<float>(-3.33332819422e-1f));
-        var small = Vector.FusedMultiplyAdd(p * z, x, x);
-        var e = Exp(Vector.MinNative(new Vector<float>(20f), a + a)); // on x86 a NaN in the second operand survives
-        var large = Vector<float>.One - new Vector<float>(2f) / (e + Vector<float>.One);
-        var signed = Vector.ConditionalSelect(Vector.AsVectorSingle(new Vector<int>(int.MinValue)), x, large); // copysign
-        return Vector.ConditionalSelect(Vector.LessThan(a, new Vector<float>(0.625f)), small, signed);
+        var a = TLanes.Abs(x);
+        var z = TLanes.Multiply(x, x);
+        var p = TLanes.Broadcast(-5.70498872745e-3f);
+        p = TLanes.MultiplyAdd(p, z, TLanes.Broadcast(2.06390887954e-2f));
+        p = TLanes.MultiplyAdd(p, z, TLanes.Broadcast(-5.37397155531e-2f));
+        p = TLanes.MultiplyAdd(p, z, TLanes.Broadcast(1.33314422036e-1f));
+        p = TLanes.MultiplyAdd(p, z, TLanes.Broadcast(-3.33332819422e-1f));
+        var small = TLanes.MultiplyAdd(TLanes.Multiply(p, z), x, x);
+        var e = Exp<TLanes, TVector>(TLanes.MinNative(TLanes.Broadcast(20f), TLanes.Add(a, a))); // on x86 a NaN in the second operand survives
+        var one = TLanes.Broadcast(1f);
+        var large = TLanes.Subtract(one, TLanes.Divide(TLanes.Broadcast(2f), TLanes.Add(e, one)));
+        var signed = TLanes.Select(TLanes.Broadcast(-0f), x, large); // copysign: -0 is the sign bit alone
+        return TLanes.Select(TLanes.LessThan(a, TLanes.Broadcast(0.625f)), small, signed);
     }
 
     /// <summary>
@@ -68,31 +74,36 @@ internal static class VectorMath
     /// 2·10⁻⁹ relative, and, unlike log(1 + e), keeps full relative precision for tiny e.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Log1PUnit(Vector<float> e)
+    public static TVector Log1PUnit<TLanes, TVector>(TVector e) where TLanes : IFloatLanes<TVector> where TVector : unmanaged
     {
-        var s = e / (new Vector<float>(2f) + e);
-        var s2 = s * s;
-        var p = new Vector<float>(2f / 15);
-        p = Vector.FusedMultiplyAdd(p, s2, new Vector<float>(2f / 13));
-        p = Vector.FusedMultiplyAdd(p, s2, new Vector<float>(2f / 11));
-        p = Vector.FusedMultiplyAdd(p, s2, new Vector<float>(2f / 9));
-        p = Vector.FusedMultiplyAdd(p, s2, new Vector<float>(2f / 7));
-        p = Vector.FusedMultiplyAdd(p, s2, new Vector<float>(2f / 5));
-        p = Vector.FusedMultiplyAdd(p, s2, new Vector<float>(2f / 3));
-        p = Vector.FusedMultiplyAdd(p, s2, new Vector<float>(2f));
-        return p * s;
+        var s = TLanes.Divide(e, TLanes.Add(TLanes.Broadcast(2f), e));
+        var s2 = TLanes.Multiply(s, s);
+        var p = TLanes.Broadcast(2f / 15);
+        p = TLanes.MultiplyAdd(p, s2, TLanes.Broadcast(2f / 13));
+        p = TLanes.MultiplyAdd(p, s2, TLanes.Broadcast(2f / 11));
+        p = TLanes.MultiplyAdd(p, s2, TLanes.Broadcast(2f / 9));
+        p = TLanes.MultiplyAdd(p, s2, TLanes.Broadcast(2f / 7));
+        p = TLanes.MultiplyAdd(p, s2, TLanes.Broadcast(2f / 5));
+        p = TLanes.MultiplyAdd(p, s2, TLanes.Broadcast(2f / 3));
+        p = TLanes.MultiplyAdd(p, s2, TLanes.Broadcast(2f));
+        return TLanes.Multiply(p, s);
     }
 
     /// <summary>softplus x = max(x, 0) + log1p(e^{−|x|}), given e = e^{−|x|}: finite for every x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Softplus(Vector<float> x, Vector<float> e) => Vector.MaxNative(x, Vector<float>.Zero) + Log1PUnit(e);
+    public static TVector Softplus<TLanes, TVector>(TVector x, TVector e) where TLanes : IFloatLanes<TVector> where TVector : unmanaged =>
+        TLanes.Add(TLanes.MaxNative(x, TLanes.Zero), Log1PUnit<TLanes, TVector>(e));
 
     /// <summary>sigmoid x, given e = e^{−|x|}: 1/(1 + e) for x ≥ 0, e/(1 + e) below, so nothing overflows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Sigmoid(Vector<float> x, Vector<float> e) =>
-        Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<float>.Zero), Vector<float>.One, e) / (Vector<float>.One + e);
+    public static TVector Sigmoid<TLanes, TVector>(TVector x, TVector e) where TLanes : IFloatLanes<TVector> where TVector : unmanaged
+    {
+        var one = TLanes.Broadcast(1f);
+        return TLanes.Divide(TLanes.Select(TLanes.GreaterThanOrEqual(x, TLanes.Zero), one, e), TLanes.Add(one, e));
+    }
 
-    /// <summary>e^{−|x|}, the shared first step of <see cref="Softplus"/> and <see cref="Sigmoid"/>.</summary>
+    /// <summary>e^{−|x|}, the shared first step of <see cref="Softplus{TLanes,TVector}"/> and <see cref="Sigmoid{TLanes,TVector}"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> ExpNegAbs(Vector<float> x) => Exp(-Vector.Abs(x));
+    public static TVector ExpNegAbs<TLanes, TVector>(TVector x) where TLanes : IFloatLanes<TVector> where TVector : unmanaged =>
+        Exp<TLanes, TVector>(TLanes.Negate(TLanes.Abs(x)));
 }
