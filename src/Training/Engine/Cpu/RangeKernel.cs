@@ -15,8 +15,9 @@ internal interface IRangeKernel
 /// Spreads an <see cref="IRangeKernel"/> over the GEMM's <see cref="WorkerTeam"/>, whose workers are still spinning
 /// from the last product, so handing out a part costs well under a microsecond. Each index is computed by exactly one
 /// part, in the same arithmetic whatever the split, so the result does not depend on the thread count. The kernels run
-/// on the GEMM's SIMD path (<see cref="SimdChoice"/>): measured on Zen 5, 512-bit vectors took bias + tanh from 23 to
-/// 14 µs, the likelihood from 53 to 30 and Adam from 151 to 97 against 256-bit ones (two threads, warm).
+/// on the GEMM's SIMD path (<see cref="SimdChoice"/>): on Zen 5, 512-bit vectors against the 256 bits of
+/// Vector&lt;float&gt; took bias + tanh from 22 to 13 µs, the likelihood from 53 to 28 and Adam from 149 to 100 (two
+/// threads, warm; inside an epoch Adam waits on memory either way).
 /// </summary>
 internal static unsafe class RangeKernel
 {
