@@ -16,7 +16,7 @@ internal static class TestRunner
         int passed = 0, failed = 0;
         foreach (var type in classes.Where(t => t.IsClass && !t.IsAbstract).OrderBy(t => t.FullName))
             foreach (var method in type.GetMethods().Where(m => m.GetCustomAttribute<FactAttribute>() is not null).OrderBy(m => m.Name))
-                foreach (var row in Rows(method))
+                foreach (var row in Rows(method).Select(r => Convert(method, r)))
                 {
                     string name = $"{type.Name}.{method.Name}({string.Join(", ", row.Select(a => a?.ToString() ?? "null"))})";
                     try
@@ -40,6 +40,22 @@ internal static class TestRunner
 
     /// <summary>The classes of <paramref name="assembly"/> in namespace <paramref name="ns"/> exactly.</summary>
     public static IEnumerable<Type> In(Assembly assembly, string ns) => assembly.GetTypes().Where(t => t.Namespace == ns);
+
+    /// <summary>
+    /// Each argument as its parameter's type where a number literal's type differs from it (an int literal for a uint
+    /// parameter), as xunit converts them.
+    /// </summary>
+    private static object?[] Convert(MethodInfo method, object?[] row)
+    {
+        var parameters = method.GetParameters();
+        return row.Select((arg, i) =>
+        {
+            Type target = Nullable.GetUnderlyingType(parameters[i].ParameterType) ?? parameters[i].ParameterType;
+            return arg is IConvertible && target.IsPrimitive && arg.GetType() != target
+                ? System.Convert.ChangeType(arg, target, System.Globalization.CultureInfo.InvariantCulture)
+                : arg;
+        }).ToArray();
+    }
 
     private static IEnumerable<object?[]> Rows(MethodInfo method)
     {
