@@ -33,7 +33,11 @@ public sealed unsafe partial class CpuBackend
             TVector veps = TLanes.Broadcast(eps), vstep = TLanes.Broadcast(stepSize), vinv = TLanes.Broadcast(invSqrtBc2);
             float* p = P, g = G, m = M, v = V;
             int i = start;
-            // The same operations in the same order as the scalar tail below (no fused multiply-adds), lane by lane.
+            // Up to the first element on a cache line (the four buffers share their alignment, CpuMemory) one at a time,
+            // so that no vector below straddles two lines; the same arithmetic either way.
+            for (; i < end && ((nint)(p + i) & 63) != 0; i++)
+                Step(i);
+            // The same operations in the same order as Step (no fused multiply-adds), lane by lane.
             for (; i + TLanes.Count <= end; i += TLanes.Count)
             {
                 var gi = TLanes.Load(g + i);
@@ -45,11 +49,14 @@ public sealed unsafe partial class CpuBackend
                 TLanes.Store(p + i, TLanes.Subtract(TLanes.Load(p + i), TLanes.Divide(TLanes.Multiply(vstep, mi), denom)));
             }
             for (; i < end; i++)
-            {
-                m[i] = b1 * m[i] + c1 * g[i];
-                v[i] = b2 * v[i] + c2 * g[i] * g[i];
-                p[i] -= stepSize * m[i] / (MathF.Sqrt(v[i]) * invSqrtBc2 + eps);
-            }
+                Step(i);
+        }
+
+        private readonly void Step(int i)
+        {
+            M[i] = Beta1 * M[i] + (1 - Beta1) * G[i];
+            V[i] = Beta2 * V[i] + (1 - Beta2) * G[i] * G[i];
+            P[i] -= StepSize * M[i] / (MathF.Sqrt(V[i]) * InvSqrtBc2 + Epsilon);
         }
     }
 }
