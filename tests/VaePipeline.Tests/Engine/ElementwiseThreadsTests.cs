@@ -65,6 +65,25 @@ public sealed class ElementwiseThreadsTests
     }
 
     [Fact]
+    public void SumRowsAddsEachColumnsRowsInOrderOnOneAndTwoThreads()
+    {
+        var m = Values(Rows * Cols, 1f, seed: 9);
+        var expected = new float[Cols];
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int c = 0; c < Cols; c++)
+                expected[c] += m[r * Cols + c];
+        }
+        foreach (int threads in new[] { 1, 2 })
+        {
+            using var backend = new CpuBackend(threads);
+            var sums = backend.Allocate(Cols);
+            backend.SumRows(Upload(backend, m), Rows, Cols, sums);
+            Assert.Equal(expected, Download(backend, sums));
+        }
+    }
+
+    [Fact]
     public void AdamIsTheSameOnOneAndTwoThreads()
     {
         const int n = 100_003;

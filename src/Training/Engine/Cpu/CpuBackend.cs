@@ -52,11 +52,27 @@ public sealed unsafe partial class CpuBackend : IBackend
     public void SumRows(Slice m, int rows, int cols, Slice sums)
     {
         Check(m, rows * cols, nameof(m));
-        var total = Span(sums)[..cols];
-        var all = Span(m);
-        total.Clear();
-        for (int r = 0; r < rows; r++)
-            TensorPrimitives.Add(total, all.Slice(r * cols, cols), total);
+        Check(sums, cols, nameof(sums));
+        var kernel = new SumRowsKernel { M = Ptr(m), Sums = Ptr(sums), Rows = rows, Cols = cols };
+        RangeKernel.Run(ref kernel, cols, Threads, minPerPart: Math.Max(16, 16384 / Math.Max(1, rows)), align: 16);
+    }
+
+    /// <summary>
+    /// sums[c] = Σ_r m[r, c] for the columns [start, end), rows added in order: a bias gradient. Split by columns,
+    /// so each sum is formed the same way whatever the thread count.
+    /// </summary>
+    private struct SumRowsKernel : IRangeKernel
+    {
+        public float* M, Sums;
+        public int Rows, Cols;
+
+        public readonly void Run<TLanes, TVector>(int start, int end) where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
+        {
+            var total = new Span<float>(Sums + start, end - start);
+            total.Clear();
+            for (int r = 0; r < Rows; r++)
+                TensorPrimitives.Add(total, new ReadOnlySpan<float>(M + (nint)r * Cols + start, end - start), total);
+        }
     }
 
     private static float* Ptr(Slice s) => ((CpuMemory)s.Memory).Pointer + s.Offset;
