@@ -190,7 +190,10 @@ internal unsafe struct GemmJob
                     if (resume)
                         LoadEdge(scratch.Edge, nr, rows, columns, c, rowStep, columnStep);
                     MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, b, scratch.Edge, nr, resume, final: false, 1f, 0f);
-                    MergeEdge(scratch.Edge, nr, rows, columns, c, rowStep, columnStep, final);
+                    if (columns == nr && !TransposedC)
+                        MergeRows<TLanes, TVector>(scratch.Edge, rows, c, final);
+                    else
+                        MergeEdge(scratch.Edge, nr, rows, columns, c, rowStep, columnStep, final);
                 }
             }
         }
@@ -203,6 +206,20 @@ internal unsafe struct GemmJob
     /// that reads better packed) and a last panel overhanging A's rows (which must not be read) are packed.
     /// </summary>
     private readonly bool ReadsAInPlace(int rows) => !TransA && rows == MicroKernel.Rows;
+
+    /// <summary>
+    /// <see cref="MergeEdge"/> for a tile that overhangs C's last rows only: its first <paramref name="rows"/> rows are
+    /// whole rows of the tile's width, stored a vector at a time through the kernel's own store.
+    /// </summary>
+    private readonly void MergeRows<TLanes, TVector>(float* tile, int rows, float* c, bool final)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
+    {
+        int width = TLanes.Count;
+        TVector alpha = TLanes.Broadcast(Alpha), beta = TLanes.Broadcast(Beta);
+        bool scale = final && Alpha != 1f, accumulate = final && Beta != 0f;
+        for (int r = 0; r < rows; r++, tile += 2 * width, c += Ldc)
+            MicroKernel.StoreRow<TLanes, TVector>(c, TLanes.Load(tile), TLanes.Load(tile + width), alpha, beta, scale, accumulate);
+    }
 
     /// <summary>
     /// Stores the in-range corner of a tile computed aside (it overhangs C, or C is stored transposed) into C: the

@@ -88,7 +88,7 @@ internal static unsafe class MicroKernel
 
     /// <summary>c = alpha · sum (exact when alpha is 1, so it is skipped), then + beta · c with one fused operation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<TLanes, TVector>(float* c, TVector left, TVector right, TVector alpha, TVector beta, bool scale, bool accumulate)
+    internal static void StoreRow<TLanes, TVector>(float* c, TVector left, TVector right, TVector alpha, TVector beta, bool scale, bool accumulate)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
         float* c1 = c + TLanes.Count;
