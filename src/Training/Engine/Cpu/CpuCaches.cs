@@ -6,7 +6,7 @@ namespace VaePipeline.Training.Engine.Cpu;
 /// <summary>
 /// The size of this machine's per-core L2 cache, which sets how much of each matrix the GEMM packs at a time.
 /// Read from Linux's sysfs for CPU 0 (the cores of the machines we meet are alike); where sysfs has no cache folder
-/// (seen in virtual machines), from the CPU's own CPUID leaves; where neither says, the common modern sizes.
+/// (seen in virtual machines), from the CPU's own CPUID leaves; where neither says, the common modern size.
 /// </summary>
 internal static class CpuCaches
 {
