@@ -34,7 +34,7 @@ public sealed unsafe class CpuMemoryTests
                 backend.Upload(values, slice);
                 return slice;
             }
-            var (p, g) = (Part(Values(n, 1f, seed: 3)), Part(Values(n, 0.1f, seed: 4)));
+            var (p, g) = (Part(ElementwiseThreadsTests.Values(n, 1f, seed: 3)), Part(ElementwiseThreadsTests.Values(n, 0.1f, seed: 4)));
             var (m, v) = (Part(new float[n]), Part(new float[n]));
             for (long step = 1; step <= 3; step++)
                 backend.AdamStep(p, g, m, v, new AdamSettings(), step);
@@ -45,11 +45,5 @@ public sealed unsafe class CpuMemoryTests
             first ??= result;
             Assert.True(first.AsSpan().SequenceEqual(result), $"Adam on slices starting at float {offset} differs");
         }
-    }
-
-    private static float[] Values(int length, float scale, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, length).Select(_ => scale * (2 * random.NextSingle() - 1)).ToArray();
     }
 }

@@ -99,7 +99,8 @@ public sealed class ElementwiseThreadsTests
         Assert.Equal(results[0], results[1]);
     }
 
-    private static float[] Values(int length, float scale, int seed)
+    /// <summary>Uniform values in (−scale, scale), the same for a seed.</summary>
+    internal static float[] Values(int length, float scale, int seed)
     {
         var random = new Random(seed);
         return Enumerable.Range(0, length).Select(_ => scale * (2 * random.NextSingle() - 1)).ToArray();

@@ -28,9 +28,8 @@ public sealed unsafe partial class CpuBackend
 
         public readonly void Run<TLanes, TVector>(int start, int end) where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
         {
-            float b1 = Beta1, b2 = Beta2, c1 = 1 - Beta1, c2 = 1 - Beta2, eps = Epsilon, stepSize = StepSize, invSqrtBc2 = InvSqrtBc2;
-            TVector vb1 = TLanes.Broadcast(b1), vb2 = TLanes.Broadcast(b2), vc1 = TLanes.Broadcast(c1), vc2 = TLanes.Broadcast(c2);
-            TVector veps = TLanes.Broadcast(eps), vstep = TLanes.Broadcast(stepSize), vinv = TLanes.Broadcast(invSqrtBc2);
+            TVector vb1 = TLanes.Broadcast(Beta1), vb2 = TLanes.Broadcast(Beta2), vc1 = TLanes.Broadcast(1 - Beta1), vc2 = TLanes.Broadcast(1 - Beta2);
+            TVector veps = TLanes.Broadcast(Epsilon), vstep = TLanes.Broadcast(StepSize), vinv = TLanes.Broadcast(InvSqrtBc2);
             float* p = P, g = G, m = M, v = V;
             int i = start;
             // Up to the first element on a cache line (the four buffers share their alignment, CpuMemory) one at a time,
