@@ -175,6 +175,26 @@ public sealed unsafe class SgemmTests
     }
 
     [Theory]
+    [InlineData(784, 500, 100, true, false, 0)]
+    [InlineData(784, 500, 100, true, false, 1)]
+    [InlineData(100, 784, 100, false, true, 0)]
+    [InlineData(100, 784, 100, false, true, 1)]
+    public void AThreadThatRunsOutOfUnitsTakesTheOthers(int m, int n, int k, bool transA, bool transB, int firstPart)
+    {
+        // Two threads' parts run one after the other on this thread, as when one thread is not scheduled until the other
+        // is done: the first computes its own units and then all of the other's, each once (beta ≠ 0 makes a unit
+        // computed twice come out wrong), and the second finds nothing left.
+        var gemm = new GemmCase(m, n, k, transA, transB, seed: 8);
+        float[] expected = gemm.ExactChain(0.9f, 0.3f);
+        var done = new List<float[]>();
+        int units = gemm.RunParts(0.9f, 0.3f, [firstPart, 1 - firstPart], part => done.Add(gemm.Window()));
+
+        Assert.True(units > 2, $"{units} units");
+        Assert.Equal(expected, done[0]);
+        Assert.Equal(expected, done[1]);
+    }
+
+    [Theory]
     [InlineData(100, 500, 784, false, true)]
     [InlineData(37, 45, 29, true, false)]
     [InlineData(7, 13, 600, false, false)]
@@ -274,6 +294,32 @@ public sealed unsafe class SgemmTests
                 Sgemm.Multiply(path, _transA, _transB, _m, _n, _k, alpha, a, _lda, b, _ldb, beta, c, _ldc, threads, depthLimit);
             }
             (_alpha, _beta) = (alpha, beta);
+        }
+
+        /// <summary>
+        /// Plans the product for two threads on the scalar path and runs its parts in the <paramref name="order"/> given,
+        /// one after the other on this thread, calling <paramref name="afterPart"/> after each; returns the number of units.
+        /// </summary>
+        public int RunParts(float alpha, float beta, int[] order, Action<int> afterPart)
+        {
+            fixed (float* a = _a, b = _b, c = _c)
+            {
+                GemmJob job = new()
+                {
+                    TransA = _transA, TransB = _transB, M = _m, N = _n, K = _k, Alpha = alpha, Beta = beta,
+                    A = a, Lda = _lda, B = b, Ldb = _ldb, C = c, Ldc = _ldc,
+                };
+                job.Plan(threads: 2, MicroKernel.Columns<LanesScalar, float>(), depthLimit: 0);
+                Assert.Equal(order.Length, job.Parts);
+                long* queues = stackalloc long[GemmJob.QueueStorage(job.Parts)];
+                job.ShareUnits(queues);
+                foreach (int part in order)
+                {
+                    GemmJob.RunPart<LanesScalar, float>(&job, part);
+                    afterPart(part);
+                }
+                return job.Units;
+            }
         }
 
         /// <summary>

@@ -1,9 +1,10 @@
 namespace VaePipeline.Training.Engine.Cpu;
 
 /// <summary>
-/// The arguments of one <see cref="Sgemm.Multiply"/> call and how its output is split into parts, one per thread.
-/// A part is a band of whole tiles of C (a range of columns or of rows) and computes every element of it over the
-/// full depth, so which thread computes an element never changes how its sum is formed.
+/// The arguments of one <see cref="Sgemm.Multiply"/> call and how its output is split into units of work, bands of
+/// whole tiles of C (ranges of columns or of rows). A unit computes every element of its band over the full depth, so
+/// which thread computes an element never changes how its sum is formed; that leaves a thread that has finished its
+/// own units free to take another's (<see cref="RunPart{TLanes,TVector}"/>).
 /// </summary>
 internal unsafe struct GemmJob
 {
@@ -37,6 +38,16 @@ internal unsafe struct GemmJob
     /// </summary>
     private const double WorkPerOutput = 32;
 
+    /// <summary>
+    /// The least work in a unit, about 5 µs of a core (1 MFLOP at ~200 GFLOP/s): taking a unit is a compare-and-swap,
+    /// ~10 ns on a line the thread owns and ~0.1 µs on another's, while a core that finishes first waits at most one
+    /// unit for the other.
+    /// </summary>
+    private const double MinWorkPerUnit = 1e6;
+
+    /// <summary>Longs per cache line: each thread's queue of units has a line to itself.</summary>
+    private const int QueueStride = 8;
+
     public bool TransA;
     public bool TransB;
     public int M;
@@ -54,8 +65,18 @@ internal unsafe struct GemmJob
     /// <summary>Whether the job computes Cᵀ = op(B)ᵀ · op(A)ᵀ: C[i, j] is then stored at C + j · Ldc + i.</summary>
     public bool TransposedC;
 
-    /// <summary>Number of parts the output is split into.</summary>
+    /// <summary>Number of threads that work on the job, each with a contiguous run of units of its own.</summary>
     public int Parts;
+
+    /// <summary>Number of bands the output is split into (at least <see cref="Parts"/>).</summary>
+    public int Units;
+
+    /// <summary>
+    /// Each part's units not yet taken, [next, end) packed in one long (<see cref="ShareUnits"/>): its thread takes
+    /// them from the front, a thread that has run out of its own from the back, and one compare-and-swap settles who
+    /// got a unit.
+    /// </summary>
+    private long* _queues;
 
     /// <summary>The depth block KC: k cut into equal blocks, each no deeper than <see cref="PanelBytes"/> allows.</summary>
     public int DepthBlock;
@@ -99,34 +120,108 @@ internal unsafe struct GemmJob
         // gradients and the five products in turn 1-2 % faster.
         bool rowsForTransposedA = TransA && !TransposedC && rowTiles >= threads;
         SplitColumns = !rowsForTransposedA && (columnTiles >= threads || columnTiles >= rowTiles);
-        Parts = Math.Min(threads, SplitColumns ? columnTiles : rowTiles);
+        int bandTiles = SplitColumns ? columnTiles : rowTiles;
+        Parts = Math.Min(threads, bandTiles);
+
+        // A core that runs slower than the other (a busy hyperthread sibling, another tenant's VM, a frequency step, an
+        // efficiency core) would leave a fixed half-and-half split waiting for it: measured on a 2-vCPU Zen 5 VM, one
+        // core often finished its half of a K&W product 30 µs (13 %) after the other. Smaller units let the faster core
+        // take over the slower one's last. Only where no thread packs anything twice that way: bands of columns read A
+        // in place unless it is transposed, and bands of rows reuse the packed B when it is one block.
+        double workPerTile = 2.0 * K * MicroKernel.Rows * tileColumns * (SplitColumns ? rowTiles : columnTiles);
+        bool oneBBlock = DepthBlock == K && (long)DepthBlock * columnTiles * tileColumns <= GemmScratch.PackedBCapacity;
+        bool shareable = Parts > 1 && (SplitColumns ? !TransA : oneBBlock);
+        int unitTiles = (int)Math.Ceiling(MinWorkPerUnit / workPerTile);
+        Units = shareable ? Math.Max(Parts, DivideRoundingUp(bandTiles, unitTiles)) : Parts;
+    }
+
+    /// <summary>Longs of storage <see cref="ShareUnits"/> needs for <paramref name="parts"/> parts.</summary>
+    public static int QueueStorage(int parts) => (parts + 1) * QueueStride;
+
+    /// <summary>
+    /// Deals the units out in contiguous runs, one per part, into <paramref name="storage"/> (<see cref="QueueStorage"/>
+    /// longs that outlive the job's run): contiguous, so that two threads write side by side in C only where their
+    /// runs meet.
+    /// </summary>
+    public void ShareUnits(long* storage)
+    {
+        _queues = (long*)(((nint)storage + 63) & ~(nint)63);
+        for (int part = 0; part < Parts; part++)
+            _queues[part * QueueStride] = Queue(Units * part / Parts, Units * (part + 1) / Parts);
+    }
+
+    private static long Queue(int next, int end) => (long)end << 32 | (uint)next;
+
+    /// <summary>The first unit left in <paramref name="part"/>'s queue (front) or its last (back), or −1 when none is.</summary>
+    private readonly int Take(int part, bool front)
+    {
+        ref long queue = ref _queues[part * QueueStride];
+        while (true)
+        {
+            long seen = Volatile.Read(ref queue);
+            int next = (int)seen, end = (int)(seen >> 32);
+            if (next >= end)
+                return -1;
+            long left = front ? Queue(next + 1, end) : Queue(next, end - 1);
+            if (Interlocked.CompareExchange(ref queue, left, seen) == seen)
+                return front ? next : end - 1;
+        }
     }
 
     /// <summary>Elements computed for a rows × columns output, counting the padding of overhanging tiles.</summary>
     private static long PaddedArea(int rows, int columns, int tileColumns) =>
         (long)DivideRoundingUp(rows, MicroKernel.Rows) * MicroKernel.Rows * DivideRoundingUp(columns, tileColumns) * tileColumns;
 
-    /// <summary>The part-th band of whole tiles out of <paramref name="extent"/>, as a half-open range.</summary>
-    private readonly (int Start, int End) Band(int extent, int tile, int part)
+    /// <summary>The unit-th band of whole tiles out of <paramref name="extent"/>, as a half-open range.</summary>
+    private readonly (int Start, int End) Band(int extent, int tile, int unit)
     {
         int tiles = DivideRoundingUp(extent, tile);
-        int first = (int)((long)tiles * part / Parts);
-        int last = (int)((long)tiles * (part + 1) / Parts);
+        int first = (int)((long)tiles * unit / Units);
+        int last = (int)((long)tiles * (unit + 1) / Units);
         return (Math.Min(first * tile, extent), Math.Min(last * tile, extent));
     }
 
-    /// <summary>Entry point for <see cref="WorkerTeam"/>: computes part <paramref name="part"/> of the job at <paramref name="job"/>.</summary>
+    /// <summary>
+    /// Entry point for <see cref="WorkerTeam"/>: computes the units of <paramref name="part"/>'s queue in the job at
+    /// <paramref name="job"/>, then those the other parts have not started, from the far end of their runs.
+    /// </summary>
     public static void RunPart<TLanes, TVector>(void* job, int part)
-        where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged =>
-        ((GemmJob*)job)->Run<TLanes, TVector>(part);
+        where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
+    {
+        var j = (GemmJob*)job;
+        var packed = new PackedBlocks { A = PackedBlock.None, B = PackedBlock.None };
+        for (int unit; (unit = j->Take(part, front: true)) >= 0;)
+            j->Run<TLanes, TVector>(unit, ref packed);
+        for (int other = 1; other < j->Parts; other++)
+        {
+            for (int unit; (unit = j->Take((part + other) % j->Parts, front: false)) >= 0;)
+                j->Run<TLanes, TVector>(unit, ref packed);
+        }
+    }
 
-    private readonly void Run<TLanes, TVector>(int part)
+    /// <summary>A block of op(A) or op(B) in a thread's scratch: its first row or column, first step, rows or columns.</summary>
+    private readonly record struct PackedBlock(int First, int Depth, int Extent)
+    {
+        public static readonly PackedBlock None = new(-1, -1, -1);
+    }
+
+    /// <summary>
+    /// What this thread's scratch holds, so that its units after the first pack only what differs: bands of rows share
+    /// one block of B, and bands of columns the last panel of A when it overhangs A's rows (the only one they pack;
+    /// repacked for each unit one tile wide, it took 9 % of a forward product's thread time).
+    /// </summary>
+    private struct PackedBlocks
+    {
+        public PackedBlock A, B;
+    }
+
+    private readonly void Run<TLanes, TVector>(int unit, ref PackedBlocks packed)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
         int nr = MicroKernel.Columns<TLanes, TVector>();
         const int mr = MicroKernel.Rows;
-        (int i0, int i1) = SplitColumns ? (0, M) : Band(M, mr, part);
-        (int j0, int j1) = SplitColumns ? Band(N, nr, part) : (0, N);
+        (int i0, int i1) = SplitColumns ? (0, M) : Band(M, mr, unit);
+        (int j0, int j1) = SplitColumns ? Band(N, nr, unit) : (0, N);
         if (i0 >= i1 || j0 >= j1)
             return;
 
@@ -144,11 +239,21 @@ internal unsafe struct GemmJob
             {
                 int kc = Math.Min(depthBlock, K - pc);
                 bool resume = pc > 0, final = pc + kc == K;
-                PackB<TLanes, TVector>(pc, kc, jc, nc, scratch.PackedB);
+                if (packed.B != new PackedBlock(jc, pc, nc))
+                {
+                    PackB<TLanes, TVector>(pc, kc, jc, nc, scratch.PackedB);
+                    packed.B = new PackedBlock(jc, pc, nc);
+                }
                 for (int ic = i0; ic < i1; ic += rowBlock)
                 {
                     int mc = Math.Min(rowBlock, i1 - ic);
-                    PackA<TLanes, TVector>(ic, mc, pc, kc, scratch.PackedA);
+                    // A block read wholly in place leaves the scratch as it was.
+                    bool packsSome = TransA || mc % mr != 0;
+                    if (packsSome && packed.A != new PackedBlock(ic, pc, mc))
+                    {
+                        PackA<TLanes, TVector>(ic, mc, pc, kc, scratch.PackedA);
+                        packed.A = new PackedBlock(ic, pc, mc);
+                    }
                     MultiplyBlock<TLanes, TVector>(ic, mc, jc, nc, pc, kc, resume, final, scratch);
                 }
             }
