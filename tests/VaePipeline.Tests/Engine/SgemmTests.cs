@@ -175,23 +175,62 @@ public sealed unsafe class SgemmTests
     }
 
     [Theory]
-    [InlineData(784, 500, 100, true, false, 0)]
-    [InlineData(784, 500, 100, true, false, 1)]
-    [InlineData(100, 784, 100, false, true, 0)]
-    [InlineData(100, 784, 100, false, true, 1)]
-    public void AThreadThatRunsOutOfUnitsTakesTheOthers(int m, int n, int k, bool transA, bool transB, int firstPart)
+    [InlineData(784, 500, 100, true, false, "0,1")]
+    [InlineData(784, 500, 100, true, false, "1,0")]
+    [InlineData(100, 784, 100, false, true, "0,1")]
+    [InlineData(100, 784, 100, false, true, "1,0")]
+    [InlineData(784, 500, 100, true, false, "2,0,1")]
+    [InlineData(100, 784, 100, false, true, "1,2,0")]
+    public void AThreadThatRunsOutOfUnitsTakesTheOthers(int m, int n, int k, bool transA, bool transB, string order)
     {
-        // Two threads' parts run one after the other on this thread, as when one thread is not scheduled until the other
-        // is done: the first computes its own units and then all of the other's, each once (beta ≠ 0 makes a unit
-        // computed twice come out wrong), and the second finds nothing left.
+        // The threads' parts run one after the other on this thread, as when the others are not scheduled until the
+        // first is done: it computes its own units and then all of the others', each once (beta ≠ 0 makes a unit
+        // computed twice come out wrong), and the rest find nothing left.
         var gemm = new GemmCase(m, n, k, transA, transB, seed: 8);
         float[] expected = gemm.ExactChain(0.9f, 0.3f);
+        int[] parts = [.. order.Split(',').Select(int.Parse)];
         var done = new List<float[]>();
-        int units = gemm.RunParts(0.9f, 0.3f, [firstPart, 1 - firstPart], part => done.Add(gemm.Window()));
+        int units = gemm.RunJob(0.9f, 0.3f, parts.Length, (job, planned) =>
+        {
+            Assert.Equal(parts.Length, planned);
+            foreach (int part in parts)
+            {
+                GemmJob.RunPart<LanesScalar, float>((void*)job, part);
+                done.Add(gemm.Window());
+            }
+        });
 
-        Assert.True(units > 2, $"{units} units");
-        Assert.Equal(expected, done[0]);
-        Assert.Equal(expected, done[1]);
+        Assert.True(units > parts.Length, $"{units} units");
+        Assert.All(done, result => Assert.Equal(expected, result));
+    }
+
+    [Theory]
+    [InlineData(784, 500, 100, true, false)]
+    [InlineData(100, 784, 100, false, true)]
+    public void ThreadsRacingForUnitsComputeEachOnce(int m, int n, int k, bool transA, bool transB)
+    {
+        // Four threads (more than this machine may have cores, which Sgemm itself never starts) run their parts at
+        // once, 50 times: whoever wins each unit, every element is computed once and gets the same bits.
+        var gemm = new GemmCase(m, n, k, transA, transB, seed: 9);
+        float[] expected = gemm.ExactChain(0.9f, 0.3f);
+        for (int round = 0; round < 50; round++)
+        {
+            gemm.ResetC();
+            gemm.RunJob(0.9f, 0.3f, threads: 4, (job, parts) =>
+            {
+                using var start = new Barrier(parts);
+                Thread[] threads = [.. Enumerable.Range(0, parts).Select(part => new Thread(() =>
+                {
+                    start.SignalAndWait();
+                    GemmJob.RunPart<LanesScalar, float>((void*)job, part);
+                }))];
+                foreach (Thread thread in threads)
+                    thread.Start();
+                foreach (Thread thread in threads)
+                    thread.Join();
+            });
+            Assert.Equal(expected, gemm.Window());
+        }
     }
 
     [Theory]
@@ -297,10 +336,10 @@ public sealed unsafe class SgemmTests
         }
 
         /// <summary>
-        /// Plans the product for two threads on the scalar path and runs its parts in the <paramref name="order"/> given,
-        /// one after the other on this thread, calling <paramref name="afterPart"/> after each; returns the number of units.
+        /// Plans the product for <paramref name="threads"/> threads on the scalar path and hands the job's address and
+        /// number of parts to <paramref name="run"/>, which runs the parts; returns the job's number of units.
         /// </summary>
-        public int RunParts(float alpha, float beta, int[] order, Action<int> afterPart)
+        public int RunJob(float alpha, float beta, int threads, Action<nint, int> run)
         {
             fixed (float* a = _a, b = _b, c = _c)
             {
@@ -309,15 +348,10 @@ public sealed unsafe class SgemmTests
                     TransA = _transA, TransB = _transB, M = _m, N = _n, K = _k, Alpha = alpha, Beta = beta,
                     A = a, Lda = _lda, B = b, Ldb = _ldb, C = c, Ldc = _ldc,
                 };
-                job.Plan(threads: 2, MicroKernel.Columns<LanesScalar, float>(), depthLimit: 0);
-                Assert.Equal(order.Length, job.Parts);
+                job.Plan(threads, MicroKernel.Columns<LanesScalar, float>(), depthLimit: 0);
                 long* queues = stackalloc long[GemmJob.QueueStorage(job.Parts)];
                 job.ShareUnits(queues);
-                foreach (int part in order)
-                {
-                    GemmJob.RunPart<LanesScalar, float>(&job, part);
-                    afterPart(part);
-                }
+                run((nint)(&job), job.Parts);
                 return job.Units;
             }
         }
