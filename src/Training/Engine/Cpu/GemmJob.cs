@@ -295,8 +295,8 @@ internal unsafe struct GemmJob
                     if (resume)
                         LoadEdge(scratch.Edge, nr, rows, columns, c, rowStep, columnStep);
                     MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, b, scratch.Edge, nr, resume, final: false, 1f, 0f);
-                    if (columns == nr && !TransposedC)
-                        MergeRows<TLanes, TVector>(scratch.Edge, rows, c, final);
+                    if (!TransposedC)
+                        MergeRows<TLanes, TVector>(scratch.Edge, rows, columns, c, final);
                     else
                         MergeEdge(scratch.Edge, nr, rows, columns, c, rowStep, columnStep, final);
                 }
@@ -313,39 +313,47 @@ internal unsafe struct GemmJob
     private readonly bool ReadsAInPlace(int rows) => !TransA && rows == MicroKernel.Rows;
 
     /// <summary>
-    /// <see cref="MergeEdge"/> for a tile that overhangs C's last rows only: its first <paramref name="rows"/> rows are
-    /// whole rows of the tile's width, stored a vector at a time through the kernel's own store.
+    /// <see cref="MergeEdge"/> for a tile stored untransposed (it overhangs C's last rows or columns): each of its first
+    /// <paramref name="rows"/> rows goes into C a vector at a time through the kernel's own store, and the columns past
+    /// the last whole vector (4 of the 20 that 500 leaves past 15 tiles of 32) one at a time.
     /// </summary>
-    private readonly void MergeRows<TLanes, TVector>(float* tile, int rows, float* c, bool final)
+    private readonly void MergeRows<TLanes, TVector>(float* tile, int rows, int columns, float* c, bool final)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
-        int width = TLanes.Count;
+        int width = TLanes.Count, vectors = columns / width * width;
         TVector alpha = TLanes.Broadcast(Alpha), beta = TLanes.Broadcast(Beta);
         bool scale = final && Alpha != 1f, accumulate = final && Beta != 0f;
         for (int r = 0; r < rows; r++, tile += 2 * width, c += Ldc)
-            MicroKernel.StoreRow<TLanes, TVector>(c, TLanes.Load(tile), TLanes.Load(tile + width), alpha, beta, scale, accumulate);
+        {
+            for (int j = 0; j < vectors; j += width)
+                MicroKernel.Store<TLanes, TVector>(c + j, TLanes.Load(tile + j), alpha, beta, scale, accumulate);
+            for (int j = vectors; j < columns; j++)
+                c[j] = Merged(tile[j], c[j], final);
+        }
     }
 
-    /// <summary>
-    /// Stores the in-range corner of a tile computed aside (it overhangs C, or C is stored transposed) into C: the
-    /// partial sums as they are, or on the <paramref name="final"/> block Alpha · sum (+ Beta · C), with the
-    /// operations the kernel's own store uses, so an element gets the same bits either way.
-    /// </summary>
+    /// <summary>Stores the in-range corner of a tile computed aside into C stored transposed, element by element.</summary>
     private readonly void MergeEdge(float* tile, int tileStride, int rows, int columns, float* c, nint rowStep, nint columnStep, bool final)
     {
         for (int r = 0; r < rows; r++, tile += tileStride, c += rowStep)
         {
             for (int j = 0; j < columns; j++)
-            {
-                float* element = c + j * columnStep;
-                float value = tile[j];
-                if (final && Alpha != 1f)
-                    value *= Alpha;
-                if (final && Beta != 0f)
-                    value = MathF.FusedMultiplyAdd(Beta, *element, value);
-                *element = value;
-            }
+                c[j * columnStep] = Merged(tile[j], c[j * columnStep], final);
         }
+    }
+
+    /// <summary>
+    /// What C keeps of an element computed aside: the partial sum as it is, or on the <paramref name="final"/> block
+    /// Alpha · sum (+ Beta · <paramref name="old"/>), with the operations the kernel's own store uses, so an element
+    /// gets the same bits either way.
+    /// </summary>
+    private readonly float Merged(float sum, float old, bool final)
+    {
+        if (final && Alpha != 1f)
+            sum *= Alpha;
+        if (final && Beta != 0f)
+            sum = MathF.FusedMultiplyAdd(Beta, old, sum);
+        return sum;
     }
 
     /// <summary>The partial sums of a tile's in-range corner in C, into the tile computed aside; the rest of it zero.</summary>

@@ -86,23 +86,24 @@ internal static unsafe class MicroKernel
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged =>
         resume ? TLanes.Load(c) : TLanes.Zero;
 
-    /// <summary>c = alpha · sum (exact when alpha is 1, so it is skipped), then + beta · c with one fused operation.</summary>
+    /// <summary>A tile's row of two vectors into C, each by <see cref="Store{TLanes,TVector}"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void StoreRow<TLanes, TVector>(float* c, TVector left, TVector right, TVector alpha, TVector beta, bool scale, bool accumulate)
+    private static void StoreRow<TLanes, TVector>(float* c, TVector left, TVector right, TVector alpha, TVector beta, bool scale, bool accumulate)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
-        float* c1 = c + TLanes.Count;
+        Store<TLanes, TVector>(c, left, alpha, beta, scale, accumulate);
+        Store<TLanes, TVector>(c + TLanes.Count, right, alpha, beta, scale, accumulate);
+    }
+
+    /// <summary>c = alpha · sum (exact when alpha is 1, so it is skipped), then + beta · c with one fused operation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Store<TLanes, TVector>(float* c, TVector sum, TVector alpha, TVector beta, bool scale, bool accumulate)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
+    {
         if (scale)
-        {
-            left = TLanes.Multiply(alpha, left);
-            right = TLanes.Multiply(alpha, right);
-        }
+            sum = TLanes.Multiply(alpha, sum);
         if (accumulate)
-        {
-            left = TLanes.MultiplyAdd(beta, TLanes.Load(c), left);
-            right = TLanes.MultiplyAdd(beta, TLanes.Load(c1), right);
-        }
-        TLanes.Store(c, left);
-        TLanes.Store(c1, right);
+            sum = TLanes.MultiplyAdd(beta, TLanes.Load(c), sum);
+        TLanes.Store(c, sum);
     }
 }
