@@ -189,33 +189,26 @@ internal unsafe struct GemmJob
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
         var j = (GemmJob*)job;
-        var packed = new PackedBlocks { A = PackedBlock.None, B = PackedBlock.None };
+        var packedB = PackedBlock.None;
         for (int unit; (unit = j->Take(part, front: true)) >= 0;)
-            j->Run<TLanes, TVector>(unit, ref packed);
+            j->Run<TLanes, TVector>(unit, ref packedB);
         for (int other = 1; other < j->Parts; other++)
         {
             for (int unit; (unit = j->Take((part + other) % j->Parts, front: false)) >= 0;)
-                j->Run<TLanes, TVector>(unit, ref packed);
+                j->Run<TLanes, TVector>(unit, ref packedB);
         }
     }
 
-    /// <summary>A block of op(A) or op(B) in a thread's scratch: its first row or column, first step, rows or columns.</summary>
-    private readonly record struct PackedBlock(int First, int Depth, int Extent)
+    /// <summary>
+    /// The block of op(B) in a thread's scratch (first column, first step, columns), so that bands of rows after a
+    /// thread's first reuse the block it packed.
+    /// </summary>
+    private readonly record struct PackedBlock(int Column, int Depth, int Columns)
     {
         public static readonly PackedBlock None = new(-1, -1, -1);
     }
 
-    /// <summary>
-    /// What this thread's scratch holds, so that its units after the first pack only what differs: bands of rows share
-    /// one block of B, and bands of columns the last panel of A when it overhangs A's rows (the only one they pack;
-    /// repacked for each unit one tile wide, it took 9 % of a forward product's thread time).
-    /// </summary>
-    private struct PackedBlocks
-    {
-        public PackedBlock A, B;
-    }
-
-    private readonly void Run<TLanes, TVector>(int unit, ref PackedBlocks packed)
+    private readonly void Run<TLanes, TVector>(int unit, ref PackedBlock packedB)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
         int nr = MicroKernel.Columns<TLanes, TVector>();
@@ -239,21 +232,16 @@ internal unsafe struct GemmJob
             {
                 int kc = Math.Min(depthBlock, K - pc);
                 bool resume = pc > 0, final = pc + kc == K;
-                if (packed.B != new PackedBlock(jc, pc, nc))
+                if (packedB != new PackedBlock(jc, pc, nc))
                 {
                     PackB<TLanes, TVector>(pc, kc, jc, nc, scratch.PackedB);
-                    packed.B = new PackedBlock(jc, pc, nc);
+                    packedB = new PackedBlock(jc, pc, nc);
                 }
                 for (int ic = i0; ic < i1; ic += rowBlock)
                 {
                     int mc = Math.Min(rowBlock, i1 - ic);
-                    // A block read wholly in place leaves the scratch as it was.
-                    bool packsSome = TransA || mc % mr != 0;
-                    if (packsSome && packed.A != new PackedBlock(ic, pc, mc))
-                    {
+                    if (TransA)
                         PackA<TLanes, TVector>(ic, mc, pc, kc, scratch.PackedA);
-                        packed.A = new PackedBlock(ic, pc, mc);
-                    }
                     MultiplyBlock<TLanes, TVector>(ic, mc, jc, nc, pc, kc, resume, final, scratch);
                 }
             }
@@ -277,24 +265,22 @@ internal unsafe struct GemmJob
             for (int ir = 0; ir < mc; ir += mr)
             {
                 int rows = Math.Min(mr, mc - ir);
-                float* a = scratch.PackedA + ir * kc;
-                nint aRowStride = 1, aDepthStride = mr;
-                if (ReadsAInPlace(rows))
-                {
-                    a = A + (nint)(ic + ir) * Lda + pc;
-                    (aRowStride, aDepthStride) = (Lda, 1);
-                }
+                // Untransposed rows already run along k, so the kernel's broadcasts just follow six sequential streams;
+                // packing them would be a transpose costing ~8% of the multiply, paid by every thread. A transposed A
+                // (a cheap contiguous copy that reads better packed) is packed.
+                float* a = TransA ? scratch.PackedA + ir * kc : A + (nint)(ic + ir) * Lda + pc;
+                nint aRowStride = TransA ? 1 : Lda, aDepthStride = TransA ? mr : 1;
 
                 float* c = C + (ic + ir) * rowStep + (jc + jr) * columnStep;
                 if (rows == mr && columns == nr && !TransposedC)
                 {
-                    MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, b, c, Ldc, resume, final, Alpha, Beta);
+                    MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, rows, b, c, Ldc, resume, final, Alpha, Beta);
                 }
                 else
                 {
                     if (resume)
                         LoadEdge(scratch.Edge, nr, rows, columns, c, rowStep, columnStep);
-                    MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, b, scratch.Edge, nr, resume, final: false, 1f, 0f);
+                    MicroKernel.Tile<TLanes, TVector>(kc, a, aRowStride, aDepthStride, rows, b, scratch.Edge, nr, resume, final: false, 1f, 0f);
                     if (!TransposedC)
                         MergeRows<TLanes, TVector>(scratch.Edge, rows, columns, c, final);
                     else
@@ -304,13 +290,6 @@ internal unsafe struct GemmJob
         }
     }
 
-    /// <summary>
-    /// Whether a micro-panel of <paramref name="rows"/> rows of op(A) is read straight from A. Untransposed rows
-    /// already run along k, so the kernel's broadcasts just follow six sequential streams; packing them would
-    /// be a transpose costing ~8% of the multiply, paid by every thread. Transposed A (a cheap contiguous copy
-    /// that reads better packed) and a last panel overhanging A's rows (which must not be read) are packed.
-    /// </summary>
-    private readonly bool ReadsAInPlace(int rows) => !TransA && rows == MicroKernel.Rows;
 
     /// <summary>
     /// <see cref="MergeEdge"/> for a tile stored untransposed (it overhangs C's last rows or columns): each of its first
@@ -367,22 +346,15 @@ internal unsafe struct GemmJob
         }
     }
 
-    /// <summary>
-    /// Packs the micro-panels of op(A)[ic..ic+mc, pc..pc+kc] that are not read in place (see
-    /// <see cref="ReadsAInPlace"/>), each <see cref="MicroKernel.Rows"/> rows wide.
-    /// </summary>
+    /// <summary>Packs a transposed op(A)[ic..ic+mc, pc..pc+kc] as micro-panels <see cref="MicroKernel.Rows"/> rows wide.</summary>
     private readonly void PackA<TLanes, TVector>(int ic, int mc, int pc, int kc, float* dst)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
         const int mr = MicroKernel.Rows;
-        int rowStride = TransA ? 1 : Lda, depthStride = TransA ? Lda : 1;
         for (int ir = 0; ir < mc; ir += mr)
         {
-            int rows = Math.Min(mr, mc - ir);
-            if (ReadsAInPlace(rows))
-                continue;
-            float* src = A + (nint)(ic + ir) * rowStride + (nint)pc * depthStride;
-            Packing.Panel<TLanes, TVector>(src, rowStride, depthStride, rows, mr, kc, dst + ir * kc);
+            float* src = A + (ic + ir) + (nint)pc * Lda;
+            Packing.Panel<TLanes, TVector>(src, 1, Lda, Math.Min(mr, mc - ir), mr, kc, dst + ir * kc);
         }
     }
 

@@ -25,18 +25,21 @@ internal static unsafe class MicroKernel
     /// <summary>
     /// Accumulates Σ_p A[r, p] · b[p · Columns + j] over this depth block for r &lt; <see cref="Rows"/>, j &lt;
     /// <see cref="Columns{TLanes,TVector}"/>, where A[r, p] = a[r · aRowStride + p · aDepthStride] (a packed panel or
-    /// rows of A in place) and b is a packed panel, one fused multiply-add per step in order: from zero on the first
+    /// rows of A in place; of an overhang with fewer than six <paramref name="rows"/>, the rows past them read the last
+    /// one again, and the caller drops their sums) and b is a packed panel, one fused multiply-add per step in order: from zero on the first
     /// block, from the partial sum C holds with <paramref name="resume"/>. So each element is one chain over the whole
     /// depth, however it is cut into blocks. Not <paramref name="final"/>, the partial sums are stored as they are;
     /// on the last block, C = alpha · sum, plus beta · C when beta ≠ 0 (then the product has a single block: C still
     /// holds its old value). beta == 0 never reads C.
     /// </summary>
-    public static void Tile<TLanes, TVector>(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, float* c, int ldc,
+    public static void Tile<TLanes, TVector>(int depth, float* a, nint aRowStride, nint aDepthStride, int rows, float* b, float* c, int ldc,
         bool resume, bool final, float alpha, float beta)
         where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
     {
         int width = TLanes.Count;
-        float* a0 = a, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride, a5 = a4 + aRowStride;
+        nint last = (rows - 1) * aRowStride;
+        float* a0 = a, a1 = a + Math.Min(aRowStride, last), a2 = a + Math.Min(2 * aRowStride, last);
+        float* a3 = a + Math.Min(3 * aRowStride, last), a4 = a + Math.Min(4 * aRowStride, last), a5 = a + Math.Min(5 * aRowStride, last);
         float* r0 = c, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
         TVector c00 = Start<TLanes, TVector>(r0, resume), c01 = Start<TLanes, TVector>(r0 + width, resume);
         TVector c10 = Start<TLanes, TVector>(r1, resume), c11 = Start<TLanes, TVector>(r1 + width, resume);
