@@ -126,11 +126,14 @@ internal unsafe struct GemmJob
         // A core that runs slower than the other (a busy hyperthread sibling, another tenant's VM, a frequency step, an
         // efficiency core) would leave a fixed half-and-half split waiting for it: measured on a 2-vCPU Zen 5 VM, one
         // core often finished its half of a K&W product 30 µs (13 %) after the other. Smaller units let the faster core
-        // take over the slower one's last. Only where no thread packs anything twice that way: bands of columns read A
-        // in place unless it is transposed, and bands of rows reuse the packed B when it is one block.
+        // take over the slower one's last. Only where no thread packs or fetches anything twice that way: bands of
+        // columns read A in place unless it is transposed, and each unit streams all of it, so A must stay in the L2
+        // (half of it; batch 1,000's 3.1 MB X would come from the L3 once per tile column instead of once per block);
+        // bands of rows reuse the packed B when it is one block.
         double workPerTile = 2.0 * K * MicroKernel.Rows * tileColumns * (SplitColumns ? rowTiles : columnTiles);
+        bool aInL2 = !TransA && (long)M * K * sizeof(float) <= GemmScratch.L2Bytes / 2;
         bool oneBBlock = DepthBlock == K && (long)DepthBlock * columnTiles * tileColumns <= GemmScratch.PackedBCapacity;
-        bool shareable = Parts > 1 && (SplitColumns ? !TransA : oneBBlock);
+        bool shareable = Parts > 1 && (SplitColumns ? aInL2 : oneBBlock);
         int unitTiles = (int)Math.Ceiling(MinWorkPerUnit / workPerTile);
         Units = shareable ? Math.Max(Parts, DivideRoundingUp(bandTiles, unitTiles)) : Parts;
     }
