@@ -269,8 +269,9 @@ internal unsafe struct GemmJob
             {
                 int rows = Math.Min(mr, mc - ir);
                 // Untransposed rows already run along k, so the kernel's broadcasts just follow six sequential streams;
-                // packing them would be a transpose costing ~8% of the multiply, paid by every thread. A transposed A
-                // (a cheap contiguous copy that reads better packed) is packed.
+                // packing them would be a transpose costing ~8% of the multiply, paid by every thread (the tile past A's
+                // last row reads that row again, MicroKernel.Tile). A transposed A (a cheap contiguous copy that reads
+                // better packed) is packed.
                 float* a = TransA ? scratch.PackedA + ir * kc : A + (nint)(ic + ir) * Lda + pc;
                 nint aRowStride = TransA ? 1 : Lda, aDepthStride = TransA ? mr : 1;
 
@@ -292,7 +293,6 @@ internal unsafe struct GemmJob
             }
         }
     }
-
 
     /// <summary>
     /// <see cref="MergeEdge"/> for a tile stored untransposed (it overhangs C's last rows or columns): each of its first

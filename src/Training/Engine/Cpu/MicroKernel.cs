@@ -25,10 +25,10 @@ internal static unsafe class MicroKernel
     /// <summary>
     /// Accumulates Σ_p A[r, p] · b[p · Columns + j] over this depth block for r &lt; <see cref="Rows"/>, j &lt;
     /// <see cref="Columns{TLanes,TVector}"/>, where A[r, p] = a[r · aRowStride + p · aDepthStride] (a packed panel or
-    /// rows of A in place; of an overhang with fewer than six <paramref name="rows"/>, the rows past them read the last
-    /// one again, and the caller drops their sums) and b is a packed panel, one fused multiply-add per step in order: from zero on the first
-    /// block, from the partial sum C holds with <paramref name="resume"/>. So each element is one chain over the whole
-    /// depth, however it is cut into blocks. Not <paramref name="final"/>, the partial sums are stored as they are;
+    /// rows of A in place; with fewer than six <paramref name="rows"/>, the rows past them read the last one again, and
+    /// the caller drops their sums) and b is a packed panel, one fused multiply-add per step in order: from zero on the
+    /// first block, from the partial sum C holds with <paramref name="resume"/>. So each element is one chain over the
+    /// whole depth, however it is cut into blocks. Not <paramref name="final"/>, the partial sums are stored as they are;
     /// on the last block, C = alpha · sum, plus beta · C when beta ≠ 0 (then the product has a single block: C still
     /// holds its old value). beta == 0 never reads C.
     /// </summary>
