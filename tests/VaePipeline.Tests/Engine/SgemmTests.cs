@@ -352,7 +352,7 @@ public sealed unsafe class SgemmTests
                     A = a, Lda = _lda, B = b, Ldb = _ldb, C = c, Ldc = _ldc,
                 };
                 job.Plan(threads, MicroKernel.Columns<LanesScalar, float>(), depthLimit: 0);
-                long* queues = stackalloc long[GemmJob.QueueStorage(job.Parts)];
+                long* queues = stackalloc long[WorkQueues.Storage(job.Parts)];
                 job.ShareUnits(queues);
                 run((nint)(&job), job.Parts);
                 return job.Units;

@@ -4,7 +4,7 @@ namespace VaePipeline.Training.Engine.Cpu;
 /// The arguments of one <see cref="Sgemm.Multiply"/> call and how its output is split into units of work, bands of
 /// whole tiles of C (ranges of columns or of rows). A unit computes every element of its band over the full depth, so
 /// which thread computes an element never changes how its sum is formed; that leaves a thread that has finished its
-/// own units free to take another's (<see cref="RunPart{TLanes,TVector}"/>).
+/// own units free to take another's (<see cref="WorkQueues"/>).
 /// </summary>
 internal unsafe struct GemmJob
 {
@@ -45,9 +45,6 @@ internal unsafe struct GemmJob
     /// </summary>
     private const double MinWorkPerUnit = 1e6;
 
-    /// <summary>Longs per cache line: each thread's queue of units has a line to itself.</summary>
-    private const int QueueStride = 8;
-
     public bool TransA;
     public bool TransB;
     public int M;
@@ -71,12 +68,8 @@ internal unsafe struct GemmJob
     /// <summary>Number of bands the output is split into (at least <see cref="Parts"/>).</summary>
     public int Units;
 
-    /// <summary>
-    /// Each part's units not yet taken, [next, end) packed in one long (<see cref="ShareUnits"/>): its thread takes
-    /// them from the front, a thread that has run out of its own from the back, and one compare-and-swap settles who
-    /// got a unit.
-    /// </summary>
-    private long* _queues;
+    /// <summary>Who takes which unit (<see cref="ShareUnits"/>).</summary>
+    private WorkQueues _queues;
 
     /// <summary>The depth block KC: k cut into equal blocks, each no deeper than <see cref="PanelBytes"/> allows.</summary>
     public int DepthBlock;
@@ -138,38 +131,12 @@ internal unsafe struct GemmJob
         Units = shareable ? Math.Max(Parts, DivideRoundingUp(bandTiles, unitTiles)) : Parts;
     }
 
-    /// <summary>Longs of storage <see cref="ShareUnits"/> needs for <paramref name="parts"/> parts.</summary>
-    public static int QueueStorage(int parts) => (parts + 1) * QueueStride;
-
     /// <summary>
-    /// Deals the units out in contiguous runs, one per part, into <paramref name="storage"/> (<see cref="QueueStorage"/>
-    /// longs that outlive the job's run): contiguous, so that two threads write side by side in C only where their
-    /// runs meet.
+    /// Deals the units out to the parts in contiguous runs (<see cref="WorkQueues"/>), so that two threads write side by
+    /// side in C only where their runs meet; <paramref name="storage"/> holds <see cref="WorkQueues.Storage"/>(Parts)
+    /// longs and outlives the job's run.
     /// </summary>
-    public void ShareUnits(long* storage)
-    {
-        _queues = (long*)(((nint)storage + 63) & ~(nint)63);
-        for (int part = 0; part < Parts; part++)
-            _queues[part * QueueStride] = Queue(Units * part / Parts, Units * (part + 1) / Parts);
-    }
-
-    private static long Queue(int next, int end) => (long)end << 32 | (uint)next;
-
-    /// <summary>The first unit left in <paramref name="part"/>'s queue (front) or its last (back), or −1 when none is.</summary>
-    private readonly int Take(int part, bool front)
-    {
-        ref long queue = ref _queues[part * QueueStride];
-        while (true)
-        {
-            long seen = Volatile.Read(ref queue);
-            int next = (int)seen, end = (int)(seen >> 32);
-            if (next >= end)
-                return -1;
-            long left = front ? Queue(next + 1, end) : Queue(next, end - 1);
-            if (Interlocked.CompareExchange(ref queue, left, seen) == seen)
-                return front ? next : end - 1;
-        }
-    }
+    public void ShareUnits(long* storage) => _queues = new WorkQueues(storage, Units, Parts);
 
     /// <summary>Elements computed for a rows × columns output, counting the padding of overhanging tiles.</summary>
     private static long PaddedArea(int rows, int columns, int tileColumns) =>
@@ -185,7 +152,7 @@ internal unsafe struct GemmJob
     }
 
     /// <summary>
-    /// Entry point for <see cref="WorkerTeam"/>: computes the units of <paramref name="part"/>'s queue in the job at
+    /// Entry point for <see cref="WorkerTeam"/>: computes the units of <paramref name="part"/>'s run in the job at
     /// <paramref name="job"/>, then those the other parts have not started, from the far end of their runs.
     /// </summary>
     public static void RunPart<TLanes, TVector>(void* job, int part)
@@ -193,13 +160,8 @@ internal unsafe struct GemmJob
     {
         var j = (GemmJob*)job;
         var packedB = PackedBlock.None;
-        for (int unit; (unit = j->Take(part, front: true)) >= 0;)
+        for (int unit; (unit = j->_queues.Next(part)) >= 0;)
             j->Run<TLanes, TVector>(unit, ref packedB);
-        for (int other = 1; other < j->Parts; other++)
-        {
-            for (int unit; (unit = j->Take((part + other) % j->Parts, front: false)) >= 0;)
-                j->Run<TLanes, TVector>(unit, ref packedB);
-        }
     }
 
     /// <summary>

@@ -69,7 +69,7 @@ public static unsafe class Sgemm
         public void Run<TLanes, TVector>() where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged
         {
             job->Plan(threads, MicroKernel.Columns<TLanes, TVector>(), depthLimit);
-            long* queues = stackalloc long[GemmJob.QueueStorage(job->Parts)];
+            long* queues = stackalloc long[WorkQueues.Storage(job->Parts)];
             job->ShareUnits(queues);
             WorkerTeam.Run(&GemmJob.RunPart<TLanes, TVector>, job, job->Parts);
         }
