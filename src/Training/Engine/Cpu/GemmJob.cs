@@ -74,7 +74,7 @@ internal unsafe struct GemmJob
     /// <summary>The depth block KC: k cut into equal blocks, each no deeper than <see cref="PanelBytes"/> allows.</summary>
     public int DepthBlock;
 
-    /// <summary>Whether parts are bands of columns (each packs or reads all of A) or of rows (each packs all of B).</summary>
+    /// <summary>Whether units are bands of columns (each reads all of A, or packs it) or of rows (each thread packs all of B).</summary>
     public bool SplitColumns;
 
     /// <summary>
