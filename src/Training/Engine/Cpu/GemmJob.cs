@@ -272,7 +272,7 @@ internal unsafe struct GemmJob
             for (int j = 0; j < vectors; j += width)
                 MicroKernel.Store<TLanes, TVector>(c + j, TLanes.Load(tile + j), alpha, beta, scale, accumulate);
             for (int j = vectors; j < columns; j++)
-                c[j] = Merged(tile[j], c[j], final);
+                c[j] = Merged(tile[j], c + j, final);
         }
     }
 
@@ -282,21 +282,21 @@ internal unsafe struct GemmJob
         for (int r = 0; r < rows; r++, tile += tileStride, c += rowStep)
         {
             for (int j = 0; j < columns; j++)
-                c[j * columnStep] = Merged(tile[j], c[j * columnStep], final);
+                c[j * columnStep] = Merged(tile[j], c + j * columnStep, final);
         }
     }
 
     /// <summary>
     /// What C keeps of an element computed aside: the partial sum as it is, or on the <paramref name="final"/> block
-    /// Alpha · sum (+ Beta · <paramref name="old"/>), with the operations the kernel's own store uses, so an element
-    /// gets the same bits either way.
+    /// Alpha · sum (+ Beta · C's element at <paramref name="c"/>, read only then, as the kernel's store reads it), with
+    /// the operations the kernel's own store uses, so an element gets the same bits either way.
     /// </summary>
-    private readonly float Merged(float sum, float old, bool final)
+    private readonly float Merged(float sum, float* c, bool final)
     {
         if (final && Alpha != 1f)
             sum *= Alpha;
         if (final && Beta != 0f)
-            sum = MathF.FusedMultiplyAdd(Beta, old, sum);
+            sum = MathF.FusedMultiplyAdd(Beta, *c, sum);
         return sum;
     }
 
