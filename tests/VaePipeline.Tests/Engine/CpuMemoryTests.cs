@@ -4,7 +4,10 @@ using VaePipeline.Training.Engine.Cpu;
 
 namespace VaePipeline.Tests.Engine;
 
-/// <summary>The CPU backend's buffers start on a cache line, and Adam gives the same bits wherever its slices start.</summary>
+/// <summary>
+/// The CPU backend's buffers start on a cache line, uploads land exactly where asked on any number of threads, and Adam
+/// gives the same bits wherever its slices start.
+/// </summary>
 public sealed unsafe class CpuMemoryTests
 {
     [Theory]
@@ -16,6 +19,24 @@ public sealed unsafe class CpuMemoryTests
         var memory = new CpuMemory(length);
         Assert.Equal(0, (nint)memory.Pointer % 64);
         Assert.Equal(length, memory.Span(0, length).Length);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void UploadsLandExactlyInTheirSlice(int threads)
+    {
+        // Large uploads are copied in parts over the threads: every float must arrive, and none outside the slice change.
+        const int n = 100_003, offset = 5, after = 7;
+        using var backend = new CpuBackend(threads);
+        var buffer = backend.Allocate(offset + n + after);
+        float[] values = ElementwiseThreadsTests.Values(n, 1f, seed: 5);
+        backend.Upload(values, buffer.Sub(offset, n));
+        var all = new float[offset + n + after];
+        backend.Download(buffer, all);
+        Assert.True(all.AsSpan(offset, n).SequenceEqual(values));
+        Assert.All(all[..offset].Concat(all[(offset + n)..]), x => Assert.Equal(0f, x));
     }
 
     [Fact]

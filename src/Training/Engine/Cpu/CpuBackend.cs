@@ -32,7 +32,22 @@ public sealed unsafe partial class CpuBackend : IBackend
     public void Upload(ReadOnlySpan<float> source, Slice destination)
     {
         Check(destination, source.Length, nameof(destination));
-        source.CopyTo(Span(destination));
+        fixed (float* from = source)
+        {
+            var copy = new CopyKernel { Source = from, Destination = Ptr(destination) };
+            // A training batch (313 KB) goes into lines the previous step left in the other core's cache or in memory,
+            // at 6-8 GB/s a core: on Zen 5, 38-40 µs a step on the caller alone, 22-23 on both cores (epoch medians).
+            RangeKernel.Run(ref copy, source.Length, Threads, minPerPart: 32768, align: 16);
+        }
+    }
+
+    /// <summary>destination[start, end) = source[start, end).</summary>
+    private struct CopyKernel : IRangeKernel
+    {
+        public float* Source, Destination;
+
+        public readonly void Run<TLanes, TVector>(int start, int end) where TLanes : struct, IFloatLanes<TVector> where TVector : unmanaged =>
+            new ReadOnlySpan<float>(Source + start, end - start).CopyTo(new Span<float>(Destination + start, end - start));
     }
 
     public void Download(Slice source, Span<float> destination)
