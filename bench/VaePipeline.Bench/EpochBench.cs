@@ -49,6 +49,8 @@ internal static class EpochBench
                               $"{observer.FmaHighest:F0} GFLOP/s a {FmaPeak.Width} FMA-only loop reached on {backend.Threads} " +
                               $"thread{(backend.Threads == 1 ? "" : "s")} at its fastest in this run, {observer.FmaLowest:F0}–{observer.FmaHighest:F0} " +
                               $"after the epochs); peak resident memory {peakMemory / 1e6:F0} MB");
+            if (hidden.Length == 1 && config.Latent == 2)
+                PrintProductsCeiling(batch, hidden[0], backend.Threads, observer.FmaHighest);
             if (timed is not null) PrintBreakdown(timed, epochs, observer.Mean);
         }
         finally
@@ -66,6 +68,19 @@ internal static class EpochBench
         var layers = layout.Encoder.Concat(layout.Decoder).ToArray();
         double macs = layers.Sum(l => 2.0 * l.In * l.Out) + layers.Skip(1).Sum(l => (double)l.In * l.Out);
         return 2 * macs;
+    }
+
+    /// <summary>
+    /// The five large products alone, called in turn as a step calls them, against the same FMA-only reading: they are
+    /// 99 % of an epoch's flops, so their own share is about the most an epoch's can reach with every other kernel of
+    /// the step (Adam, the element-wise work, the latent layer, the batch) taking no time at all.
+    /// </summary>
+    private static void PrintProductsCeiling(int batch, int hidden, int threads, double fmaRate)
+    {
+        var (seconds, flops) = GemmBench.CoreInTurn(batch, hidden, threads);
+        double rate = flops / seconds / 1e9;
+        Console.WriteLine($"the five large products alone, in turn: {seconds * 1e3:F3} ms a step, {rate:F1} GFLOP/s = {rate / fmaRate:P0} " +
+                          $"of that loop (about the most an epoch could reach with the rest of the step free)");
     }
 
     /// <summary>Seconds per epoch in each kind of kernel call, and what the steps spent outside the backend.</summary>

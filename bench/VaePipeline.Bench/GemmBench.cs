@@ -115,6 +115,17 @@ internal static unsafe class GemmBench
         }
     }
 
+    /// <summary>
+    /// Seconds and flops of the five large products of a 784-<paramref name="hidden"/>-2 step at batch
+    /// <paramref name="batch"/>, called in turn on <paramref name="threads"/> threads (best of many batches).
+    /// </summary>
+    public static (double Seconds, double Flops) CoreInTurn(int batch, int hidden, int threads)
+    {
+        Shape[] core = Shapes(batch, hidden).Where(s => s.Core).ToArray();
+        using var operands = new OperandSet(core);
+        return (Best(() => operands.CallInTurn(Sgemm.BestPath, threads)), core.Sum(s => 2.0 * s.M * s.N * s.K));
+    }
+
     /// <summary>Seconds per call of one shape on its own operands.</summary>
     private static double TimeCall(Shape shape, int threads)
     {

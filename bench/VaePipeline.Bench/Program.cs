@@ -7,7 +7,8 @@ const string Usage = """
       gemm    Sgemm on the VAE's matrix shapes, 1 and 2 threads: ms per call, GFLOP/s and the share of an FMA-only loop's rate
               options: --batch-size N (100)  --hidden N (500)
       epoch   training epochs of the K&W model (784-500-2 tanh, batch 100, 60,000 images): s/epoch, GFLOP/s, peak memory,
-              and after each epoch the FMA-only loop's rate and the epoch's share of it
+              and after each epoch the FMA-only loop's rate and the epoch's share of it; then the five large products'
+              own share, called in turn (one hidden layer): about the most an epoch's can reach
               options: --epochs N (3)  --batch-size N (100)  --hidden N[,N…] (500)  --threads N (0: all)  --data DIR
                        --breakdown (also seconds per epoch in each kind of kernel call)
       gpu-epoch  the same on a CUDA GPU (GpuBackend) beside PyTorch CUDA, at batch 100, 1,000, 10,000 and hidden 2,000, with
