@@ -63,18 +63,7 @@ internal static unsafe class GemmBench
             }
         }
 
-        // The same five products called one after another on their own operands, as a training step calls them:
-        // each then finds its operands where the previous products left the caches, not warm from its own last call.
-        Shape[] core = shapes.Where(s => s.Core).ToArray();
-        var inTurn = new double[ThreadCounts.Length];
-        using (var operands = new OperandSet(core))
-        {
-            for (int t = 0; t < ThreadCounts.Length; t++)
-            {
-                int threads = ThreadCounts[t];
-                inTurn[t] = Best(() => operands.CallInTurn(Sgemm.BestPath, threads));
-            }
-        }
+        double[] inTurn = ThreadCounts.Select(threads => CoreInTurn(batch, hidden, threads).Seconds).ToArray();
 
         Console.WriteLine();
         for (int t = 0; t < ThreadCounts.Length; t++)
@@ -84,7 +73,7 @@ internal static unsafe class GemmBench
             Console.WriteLine($"shapes 1-5, {ThreadCounts[t]} thread(s): each alone {Rate(coreSeconds[t])}; in turn {Rate(inTurn[t])} " +
                               $"of the {peak:F0} GFLOP/s an FMA-only loop reached at its faster of before and after ({peakBefore[t]:F0}, {after:F0})");
         }
-        ComparePaths(core, coreFlops);
+        ComparePaths(shapes.Where(s => s.Core).ToArray(), coreFlops);
     }
 
     /// <summary>
@@ -117,7 +106,9 @@ internal static unsafe class GemmBench
 
     /// <summary>
     /// Seconds and flops of the five large products of a 784-<paramref name="hidden"/>-2 step at batch
-    /// <paramref name="batch"/>, called in turn on <paramref name="threads"/> threads (best of many batches).
+    /// <paramref name="batch"/>, called one after another on their own operands on <paramref name="threads"/> threads,
+    /// as a training step calls them: each then finds its operands where the previous products left the caches, not
+    /// warm from its own last call (best of many batches).
     /// </summary>
     public static (double Seconds, double Flops) CoreInTurn(int batch, int hidden, int threads)
     {
